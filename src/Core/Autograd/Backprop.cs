@@ -1,0 +1,162 @@
+using TensorGrad.Backends;
+
+namespace TensorGrad.Autograd;
+
+/// <summary>The reverse walk over recorded nodes and gradient accumulation.</summary>
+internal static class Backprop
+{
+    /// <summary>Back-propagates from <paramref name="root"/>, seeded with <paramref name="gradient"/> (ones for a scalar when null).</summary>
+    public static void Run(Tensor root, Tensor? gradient)
+    {
+        _ = root.Buffer;
+        if (gradient is null && root.Size != 1)
+        {
+            throw new InvalidOperationException($"Backward() on the {root.Shape} result of {root.Origin}: only a one-element (scalar) tensor has an implicit gradient; pass Backward(gradient) with a tensor of shape {root.Shape}.");
+        }
+
+        if (gradient is not null && (gradient.Shape != root.Shape || !gradient.Device.Equals(root.Device) || gradient.DType != root.DType))
+        {
+            throw new ArgumentException($"Backward(gradient): the gradient is {gradient.Shape} {gradient.DType} on {gradient.Device} but the tensor from {root.Origin} is {root.Shape} {root.DType} on {root.Device}.");
+        }
+
+        if (!root.RequiresGrad)
+        {
+            throw new InvalidOperationException($"Backward() on the result of {root.Origin}: it does not require gradients. Record the ops inside `using var tape = Tape.Begin();` with RequiresGrad set on the inputs (parameters have it), and not inside Tape.NoGrad().");
+        }
+
+        Tape.EnterNoGrad();
+        try
+        {
+            var seed = Tensor.Result(root.Backend, root.Shape, root.DType, "Backward seed");
+            if (gradient is null)
+            {
+                root.Backend.Fill(seed.Buffer, 1);
+            }
+            else
+            {
+                root.Backend.Copy(gradient.Buffer, seed.Buffer);
+            }
+
+            seed.Adopted = true;
+            if (root.GradFn is null)
+            {
+                Accumulate(root, seed);
+                return;
+            }
+
+            Walk(root, seed);
+        }
+        finally
+        {
+            Tape.ExitNoGrad();
+        }
+    }
+
+    /// <summary>Adds <paramref name="grad"/> (shaped like <paramref name="target"/>) into the target's gradient slot.</summary>
+    public static void Accumulate(Tensor target, Tensor grad)
+    {
+        if (!target.RequiresGrad)
+        {
+            return;
+        }
+
+        if (target.IsLeaf)
+        {
+            if (target.Grad is null)
+            {
+                target.Grad = Take(grad, userOwned: true);
+            }
+            else
+            {
+                AddInPlace(target.Grad, grad, target);
+            }
+        }
+        else if (target.PendingGrad is null)
+        {
+            target.PendingGrad = Take(grad, userOwned: false);
+        }
+        else
+        {
+            AddInPlace(target.PendingGrad, grad, target);
+        }
+    }
+
+    private static void Walk(Tensor root, Tensor seed)
+    {
+        var rootTape = root.Owner ?? throw new InvalidOperationException($"Backward(): the result of {root.Origin} is not owned by a tape.");
+        root.PendingGrad = seed;
+        try
+        {
+            for (var tape = rootTape; tape is not null; tape = tape.Parent)
+            {
+                var nodes = tape.Nodes;
+                int start = nodes.Count - 1;
+                if (tape == rootTape)
+                {
+                    while (start >= 0 && nodes[start] != root.GradFn)
+                    {
+                        start--;
+                    }
+                }
+
+                for (int i = start; i >= 0; i--)
+                {
+                    var output = nodes[i].Output;
+                    var g = output.PendingGrad;
+                    if (g is null)
+                    {
+                        continue;
+                    }
+
+                    output.PendingGrad = null;
+                    nodes[i].Backward(g);
+                    g.Release("after the backward pass consumed it");
+                }
+            }
+        }
+        catch
+        {
+            for (var tape = rootTape; tape is not null; tape = tape.Parent)
+            {
+                foreach (var node in tape.Nodes)
+                {
+                    node.Output.PendingGrad = null;
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private static Tensor Take(Tensor grad, bool userOwned)
+    {
+        Tensor slot;
+        if (grad.CanAdopt)
+        {
+            slot = grad;
+        }
+        else
+        {
+            slot = userOwned ? Tensor.Empty(grad.Shape, grad.Device, grad.DType, grad.Origin) : Tensor.Result(grad.Backend, grad.Shape, grad.DType, grad.Origin);
+            grad.Backend.Copy(grad.Buffer, slot.Buffer);
+        }
+
+        slot.Adopted = true;
+        if (userOwned)
+        {
+            slot.Owner = null;
+        }
+
+        return slot;
+    }
+
+    private static void AddInPlace(Tensor slot, Tensor grad, Tensor target)
+    {
+        if (slot.Shape != grad.Shape || slot.DType != grad.DType || !slot.Device.Equals(grad.Device))
+        {
+            throw new InvalidOperationException($"Backward(): the gradient of the {target.Shape} tensor from {target.Origin} is {slot.Shape} {slot.DType} on {slot.Device}, which cannot accumulate a {grad.Shape} {grad.DType} gradient on {grad.Device}; reset it with Grad = null.");
+        }
+
+        slot.Backend.Binary(BinaryOp.Add, slot.Buffer, slot.Shape, grad.Buffer, grad.Shape, slot.Buffer, slot.Shape);
+    }
+}

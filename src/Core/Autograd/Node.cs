@@ -1,0 +1,17 @@
+namespace TensorGrad.Autograd;
+
+/// <summary>
+/// One recorded op: what its backward needs (inputs, saved outputs) and the local gradient
+/// formula. Each op family's nodes live beside the op in Autograd/Ops.
+/// </summary>
+internal abstract class Node
+{
+    /// <summary>The op's name, used in error messages.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The tensor this node produced.</summary>
+    public Tensor Output { get; set; } = null!;
+
+    /// <summary>Given the gradient of the output, accumulates the gradients of the inputs with <see cref="Backprop.Accumulate"/>.</summary>
+    public abstract void Backward(Tensor gradOutput);
+}

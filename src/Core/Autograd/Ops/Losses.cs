@@ -1,0 +1,170 @@
+using TensorGrad.Autograd;
+using TensorGrad.Autograd.Ops;
+using TensorGrad.Backends;
+
+namespace TensorGrad.Nn;
+
+/// <summary>How a loss combines its per-element values.</summary>
+public enum Reduction
+{
+    /// <summary>The mean over all elements (the default, as in PyTorch).</summary>
+    Mean,
+
+    /// <summary>The sum over all elements.</summary>
+    Sum,
+
+    /// <summary>No reduction: one loss value per element (per row for cross-entropy).</summary>
+    None,
+}
+
+/// <summary>Loss functions. Each returns a scalar tensor unless <see cref="Reduction.None"/> is asked for.</summary>
+public static class Loss
+{
+    /// <summary>Mean squared error between <paramref name="prediction"/> and <paramref name="target"/> of the same shape.</summary>
+    public static Tensor Mse(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("Mse", prediction, target);
+        return Reduce((prediction - target).Square(), reduction);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy of probabilities <paramref name="probabilities"/> in [0, 1] against
+    /// targets in [0, 1]: -(y·log p + (1 - y)·log(1 - p)), each log clamped at -100 as in PyTorch.
+    /// </summary>
+    public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("BinaryCrossEntropy", probabilities, target);
+        return Reduce(LossOps.BinaryCrossEntropy(probabilities, target), reduction);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on logits z (sigmoid folded in), computed stably as
+    /// softplus(z) - z·y; accurate for |z| in the thousands.
+    /// </summary>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("BinaryCrossEntropyWithLogits", logits, target);
+        return Reduce(logits.Softplus() - (logits * target), reduction);
+    }
+
+    /// <summary>
+    /// Cross-entropy of logits [batch, classes] against class ids [batch] (integer values stored
+    /// as floats), with a fused, stable log-softmax. <see cref="Reduction.None"/> gives one loss per row.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor classIds, Reduction reduction = Reduction.Mean)
+    {
+        const string name = "CrossEntropy";
+        OpChecks.Rank(name, logits, 2, "logits [batch, classes]");
+        OpChecks.SameDeviceAndType(name, logits, classIds);
+        if (classIds.Rank != 1 || classIds.Shape[0] != logits.Shape[0])
+        {
+            throw new ArgumentException($"{name}: class ids must have shape [{logits.Shape[0]}] to match logits {logits.Shape}, got {classIds.Shape} on {classIds.Device}.");
+        }
+
+        return Reduce(LossOps.SoftmaxCrossEntropy(logits, classIds), reduction);
+    }
+
+    private static Tensor Reduce(Tensor perElement, Reduction reduction) => reduction switch
+    {
+        Reduction.Mean => perElement.Mean(),
+        Reduction.Sum => perElement.Sum(),
+        _ => perElement,
+    };
+
+    private static void SameShape(string op, Tensor prediction, Tensor target)
+    {
+        OpChecks.SameDeviceAndType(op, prediction, target);
+        if (prediction.Shape != target.Shape)
+        {
+            throw new ArgumentException($"{op}: prediction {prediction.Shape} and target {target.Shape} on {prediction.Device} must have the same shape.");
+        }
+    }
+}
+
+/// <summary>Elementwise loss kernels with their own gradient nodes.</summary>
+internal static class LossOps
+{
+    private const double LogClamp = -100;
+    private const double Epsilon = 1e-12;
+
+    public static Tensor BinaryCrossEntropy(Tensor p, Tensor y)
+    {
+        Tensor loss;
+        Tape.EnterNoGrad();
+        try
+        {
+            var (logP, log1mP) = ClampedLogs(p);
+            loss = -(log1mP + (y * (logP - log1mP)));
+        }
+        finally
+        {
+            Tape.ExitNoGrad();
+        }
+
+        if (Tape.ShouldRecord(p, y))
+        {
+            Tape.Record(new BinaryCrossEntropyNode(p, y), loss);
+        }
+
+        return loss;
+    }
+
+    public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor classIds)
+    {
+        int rows = logits.Shape[0], classes = logits.Shape[1];
+        var losses = Tensor.Result(logits.Backend, new Shape(rows), logits.DType, "CrossEntropy");
+        var probabilities = Tensor.Result(logits.Backend, logits.Shape, logits.DType, "CrossEntropy probabilities");
+        logits.Backend.SoftmaxCrossEntropy(logits.Buffer, classIds.Buffer, rows, classes, losses.Buffer, probabilities.Buffer);
+        if (Tape.ShouldRecord(logits))
+        {
+            Tape.Record(new SoftmaxCrossEntropyNode(logits, classIds, probabilities), losses);
+        }
+
+        return losses;
+    }
+
+    /// <summary>log p and log(1 - p), each clamped below at -100 (unrecorded).</summary>
+    private static (Tensor LogP, Tensor Log1mP) ClampedLogs(Tensor p)
+    {
+        var logP = p.Log();
+        var log1mP = (1.0 - p).Log();
+        p.Backend.Scalar(ScalarOp.Max, logP.Buffer, LogClamp, logP.Buffer);
+        p.Backend.Scalar(ScalarOp.Max, log1mP.Buffer, LogClamp, log1mP.Buffer);
+        return (logP, log1mP);
+    }
+
+    private sealed class BinaryCrossEntropyNode(Tensor p, Tensor y) : Node
+    {
+        public override string Name => "BinaryCrossEntropy";
+
+        public override void Backward(Tensor g)
+        {
+            if (p.RequiresGrad)
+            {
+                // PyTorch's formula: (p - y) / max(p(1 - p), ε).
+                var denominator = p * (1.0 - p);
+                p.Backend.Scalar(ScalarOp.Max, denominator.Buffer, Epsilon, denominator.Buffer);
+                Backprop.Accumulate(p, g * (p - y) / denominator);
+            }
+
+            if (y.RequiresGrad)
+            {
+                var (logP, log1mP) = ClampedLogs(p);
+                Backprop.Accumulate(y, g * (log1mP - logP));
+            }
+        }
+    }
+
+    private sealed class SoftmaxCrossEntropyNode(Tensor logits, Tensor classIds, Tensor probabilities) : Node
+    {
+        public override string Name => "CrossEntropy";
+
+        public override void Backward(Tensor g)
+        {
+            int rows = logits.Shape[0], classes = logits.Shape[1];
+            var grad = Tensor.Result(logits.Backend, logits.Shape, logits.DType, "CrossEntropy backward");
+            logits.Backend.SoftmaxCrossEntropyBackward(probabilities.Buffer, classIds.Buffer, g.Buffer, rows, classes, grad.Buffer);
+            Backprop.Accumulate(logits, grad);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using TensorGrad.Autograd;
+using TensorGrad.Backends;
+
+namespace TensorGrad;
+
+/// <summary>Sums, means and maxima over all elements or along an axis.</summary>
+public sealed partial class Tensor
+{
+    /// <summary>Sum of all elements, as a scalar tensor.</summary>
+    public Tensor Sum() => Reductions.All(this, ReduceOp.Sum, mean: false);
+
+    /// <summary>Sum along <paramref name="axis"/>; <paramref name="keepDim"/> keeps it with size 1.</summary>
+    public Tensor Sum(int axis, bool keepDim = false) => Reductions.Along(this, ReduceOp.Sum, axis, keepDim, mean: false);
+
+    /// <summary>Mean of all elements, as a scalar tensor (NaN for an empty tensor).</summary>
+    public Tensor Mean() => Reductions.All(this, ReduceOp.Sum, mean: true);
+
+    /// <summary>Mean along <paramref name="axis"/>; <paramref name="keepDim"/> keeps it with size 1.</summary>
+    public Tensor Mean(int axis, bool keepDim = false) => Reductions.Along(this, ReduceOp.Sum, axis, keepDim, mean: true);
+
+    /// <summary>Largest element, as a scalar tensor; the gradient flows to the first maximum.</summary>
+    public Tensor Max() => Reductions.All(this, ReduceOp.Max, mean: false);
+
+    /// <summary>Maximum along <paramref name="axis"/>; the gradient flows to the first maximum of each slice.</summary>
+    public Tensor Max(int axis, bool keepDim = false) => Reductions.Along(this, ReduceOp.Max, axis, keepDim, mean: false);
+
+    /// <summary>Index of the first maximum along <paramref name="axis"/>, as float values (not differentiable).</summary>
+    public Tensor ArgMax(int axis = -1)
+    {
+        int a = Shape.NormalizeAxis(axis, "ArgMax");
+        var (outer, n, inner) = Shape.SplitAt(a);
+        Reductions.CheckNotEmpty("ArgMax", this, n);
+        var y = Result(Backend, Shape.Reduce(a, keepDim: false), DType, "ArgMax");
+        Backend.ArgMax(Buffer, outer, n, inner, y.Buffer);
+        return y;
+    }
+}
+
+/// <summary>Forward kernels and gradient nodes of the reduction op family.</summary>
+internal static class Reductions
+{
+    public static Tensor All(Tensor x, ReduceOp op, bool mean)
+    {
+        var flat = x.Rank == 1 ? x : x.Reshape((int)x.Size);
+        var r = Along(flat, op, 0, keepDim: false, mean);
+        return r;
+    }
+
+    public static Tensor Along(Tensor x, ReduceOp op, int axis, bool keepDim, bool mean)
+    {
+        string name = mean ? "Mean" : op.ToString();
+        int a = x.Shape.NormalizeAxis(axis, name);
+        var (outer, n, inner) = x.Shape.SplitAt(a);
+        if (op == ReduceOp.Max)
+        {
+            CheckNotEmpty(name, x, n);
+        }
+
+        var shape = x.Shape.Reduce(a, keepDim);
+        var y = Tensor.Result(x.Backend, shape, x.DType, name);
+        x.Backend.Reduce(op, x.Buffer, outer, n, inner, y.Buffer);
+        if (mean)
+        {
+            x.Backend.Scalar(ScalarOp.Mul, y.Buffer, 1.0 / n, y.Buffer);
+        }
+
+        if (Tape.ShouldRecord(x))
+        {
+            Tensor? indices = null;
+            if (op == ReduceOp.Max)
+            {
+                indices = Tensor.Result(x.Backend, shape, x.DType, "Max indices");
+                x.Backend.ArgMax(x.Buffer, outer, n, inner, indices.Buffer);
+            }
+
+            Tape.Record(new ReduceNode(x, a, mean ? 1.0 / n : 1.0, indices, name), y);
+        }
+
+        return y;
+    }
+
+    public static void CheckNotEmpty(string op, Tensor x, int axisLength)
+    {
+        if (axisLength == 0)
+        {
+            throw new ArgumentException($"{op}: cannot take the maximum over an empty axis of shape {x.Shape} on {x.Device}.");
+        }
+    }
+
+    private sealed class ReduceNode(Tensor x, int axis, double scale, Tensor? indices, string name) : Node
+    {
+        public override string Name => name;
+
+        public override void Backward(Tensor g)
+        {
+            var (outer, n, inner) = x.Shape.SplitAt(axis);
+            var grad = Tensor.Result(x.Backend, x.Shape, x.DType, name + " backward");
+            if (indices is not null)
+            {
+                x.Backend.ScatterAlongAxis(g.Buffer, indices.Buffer, outer, n, inner, grad.Buffer);
+            }
+            else
+            {
+                x.Backend.Expand(g.Buffer, new Shape(outer, 1, inner), grad.Buffer, new Shape(outer, n, inner));
+                if (scale != 1.0)
+                {
+                    x.Backend.Scalar(ScalarOp.Mul, grad.Buffer, scale, grad.Buffer);
+                }
+            }
+
+            Backprop.Accumulate(x, grad);
+        }
+    }
+}

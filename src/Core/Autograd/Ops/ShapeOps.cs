@@ -1,0 +1,96 @@
+using TensorGrad.Autograd;
+using TensorGrad.Autograd.Ops;
+
+namespace TensorGrad;
+
+/// <summary>Ops that change a tensor's shape.</summary>
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// The same elements with another shape (one dimension may be -1 and is then inferred).
+    /// Shares storage with this tensor.
+    /// </summary>
+    public Tensor Reshape(params int[] shape) => ShapeOps.Reshape(this, ShapeOps.Infer(this, shape));
+
+    /// <summary>The same elements with another shape of equal size; shares storage with this tensor.</summary>
+    public Tensor Reshape(Shape shape) => ShapeOps.Reshape(this, shape);
+
+    /// <summary>Transpose of a 2-D tensor [m, n] into a new [n, m] tensor.</summary>
+    public Tensor Transpose() => ShapeOps.Transpose(this);
+}
+
+/// <summary>Forward kernels and gradient nodes of the shape op family.</summary>
+internal static class ShapeOps
+{
+    public static Shape Infer(Tensor x, int[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        int unknown = Array.IndexOf(dims, -1);
+        if (unknown < 0 || Array.LastIndexOf(dims, -1) != unknown)
+        {
+            return unknown < 0 ? new Shape(dims) : throw Mismatch(x, dims);
+        }
+
+        long known = 1;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            known *= i == unknown ? 1 : dims[i];
+        }
+
+        if (known == 0 || x.Size % known != 0)
+        {
+            throw Mismatch(x, dims);
+        }
+
+        var resolved = (int[])dims.Clone();
+        resolved[unknown] = (int)(x.Size / known);
+        return new Shape(resolved);
+    }
+
+    public static Tensor Reshape(Tensor x, Shape shape)
+    {
+        if (shape.Size != x.Size)
+        {
+            throw Mismatch(x, [.. shape]);
+        }
+
+        var y = Tensor.View(x, shape, "Reshape");
+        if (Tape.ShouldRecord(x))
+        {
+            Tape.Record(new ReshapeNode(x), y);
+        }
+
+        return y;
+    }
+
+    public static Tensor Transpose(Tensor x)
+    {
+        OpChecks.Rank("Transpose", x, 2, "the input");
+        int rows = x.Shape[0], cols = x.Shape[1];
+        var y = Tensor.Result(x.Backend, new Shape(cols, rows), x.DType, "Transpose");
+        x.Backend.Transpose2D(x.Buffer, rows, cols, y.Buffer);
+        if (Tape.ShouldRecord(x))
+        {
+            Tape.Record(new TransposeNode(x), y);
+        }
+
+        return y;
+    }
+
+    private static ArgumentException Mismatch(Tensor x, int[] dims) =>
+        new($"Reshape: cannot view {x.Shape} ({x.Size} elements) on {x.Device} as [{string.Join(", ", dims)}].");
+
+    private sealed class ReshapeNode(Tensor x) : Node
+    {
+        public override string Name => "Reshape";
+
+        public override void Backward(Tensor g) => Backprop.Accumulate(x, g.Reshape(x.Shape));
+    }
+
+    private sealed class TransposeNode(Tensor x) : Node
+    {
+        public override string Name => "Transpose";
+
+        public override void Backward(Tensor g) => Backprop.Accumulate(x, g.Transpose());
+    }
+}

@@ -1,0 +1,117 @@
+namespace TensorGrad.Autograd;
+
+/// <summary>
+/// Records tensor ops in execution order for reverse-mode differentiation and owns every
+/// tensor they produce. Tapes are per thread and nest: <c>using var tape = Tape.Begin();</c>.
+/// Disposing the tape returns its tensors' storage to the pool; parameters' gradients
+/// (<see cref="Tensor.Grad"/>) survive it.
+/// </summary>
+public sealed class Tape : IDisposable
+{
+    [ThreadStatic]
+    private static Tape? current;
+
+    [ThreadStatic]
+    private static int noGradDepth;
+
+    private readonly List<Node> nodes = [];
+    private readonly List<Tensor> owned = [];
+    private bool disposed;
+
+    private Tape(Tape? parent)
+    {
+        Parent = parent;
+    }
+
+    /// <summary>The innermost active tape of this thread, or null.</summary>
+    public static Tape? Current => current;
+
+    /// <summary>False inside a <see cref="NoGrad"/> scope (and during a backward pass).</summary>
+    public static bool IsGradEnabled => noGradDepth == 0;
+
+    /// <summary>Number of ops recorded on this tape.</summary>
+    public int NodeCount => nodes.Count;
+
+    /// <summary>Number of tensors this tape will release when disposed.</summary>
+    public int OwnedCount => owned.Count;
+
+    internal Tape? Parent { get; }
+
+    internal IReadOnlyList<Node> Nodes => nodes;
+
+    /// <summary>Starts a tape on this thread; ops record on it until it is disposed.</summary>
+    public static Tape Begin()
+    {
+        var tape = new Tape(current);
+        current = tape;
+        return tape;
+    }
+
+    /// <summary>
+    /// A scope in which ops are not recorded (evaluation, inference). Results are still owned by
+    /// the active tape, if any. Dispose the scope to restore recording.
+    /// </summary>
+    public static NoGradScope NoGrad()
+    {
+        noGradDepth++;
+        return new NoGradScope();
+    }
+
+    /// <summary>Releases every tensor this tape owns and ends recording on it.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        if (current != this)
+        {
+            throw new InvalidOperationException("Tapes must be disposed innermost first, on the thread that began them (use `using var tape = Tape.Begin();`).");
+        }
+
+        disposed = true;
+        current = Parent;
+        foreach (var t in owned)
+        {
+            if (t.Owner == this)
+            {
+                t.Release("when its tape was disposed");
+            }
+        }
+
+        owned.Clear();
+        nodes.Clear();
+    }
+
+    /// <summary>True when an op with these inputs must be recorded.</summary>
+    internal static bool ShouldRecord(Tensor a) => current is not null && noGradDepth == 0 && a.RequiresGrad;
+
+    /// <inheritdoc cref="ShouldRecord(Tensor)"/>
+    internal static bool ShouldRecord(Tensor a, Tensor b) => current is not null && noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad);
+
+    /// <summary>Records <paramref name="node"/> as the producer of <paramref name="output"/> on the active tape.</summary>
+    internal static void Record(Node node, Tensor output)
+    {
+        node.Output = output;
+        output.SetGradFn(node);
+        current!.nodes.Add(node);
+    }
+
+    internal void Own(Tensor tensor)
+    {
+        tensor.Owner = this;
+        owned.Add(tensor);
+    }
+
+    internal static void EnterNoGrad() => noGradDepth++;
+
+    internal static void ExitNoGrad() => noGradDepth--;
+
+    /// <summary>Ends a <see cref="NoGrad"/> scope when disposed.</summary>
+    public readonly struct NoGradScope : IDisposable
+    {
+        /// <summary>Restores gradient recording.</summary>
+        public void Dispose() => ExitNoGrad();
+    }
+}

@@ -1,0 +1,164 @@
+namespace TensorGrad.Backends;
+
+/// <summary>
+/// Base class for backends: the primitives are abstract, and the fused kernels have composite
+/// defaults built from them. A backend overrides a composite only when it has a faster kernel.
+/// </summary>
+public abstract class BackendBase : IBackend
+{
+    /// <inheritdoc />
+    public abstract Device Device { get; }
+
+    /// <inheritdoc />
+    public abstract bool Supports(DType dtype);
+
+    /// <inheritdoc />
+    public abstract DeviceBuffer Allocate(long length, DType dtype);
+
+    /// <inheritdoc />
+    public abstract void Release(DeviceBuffer buffer);
+
+    /// <inheritdoc />
+    public abstract void Upload(ReadOnlySpan<float> source, DeviceBuffer destination);
+
+    /// <inheritdoc />
+    public abstract void Upload(ReadOnlySpan<double> source, DeviceBuffer destination);
+
+    /// <inheritdoc />
+    public abstract void Download(DeviceBuffer source, Span<float> destination);
+
+    /// <inheritdoc />
+    public abstract void Download(DeviceBuffer source, Span<double> destination);
+
+    /// <inheritdoc />
+    public abstract void Copy(DeviceBuffer source, DeviceBuffer destination);
+
+    /// <inheritdoc />
+    public abstract void Fill(DeviceBuffer destination, double value);
+
+    /// <inheritdoc />
+    public abstract void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y);
+
+    /// <inheritdoc />
+    public abstract void Scalar(ScalarOp op, DeviceBuffer x, double scalar, DeviceBuffer y);
+
+    /// <inheritdoc />
+    public abstract void Binary(BinaryOp op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape, DeviceBuffer y, Shape yShape);
+
+    /// <inheritdoc />
+    public abstract void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y);
+
+    /// <inheritdoc />
+    public abstract void ArgMax(DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer indices);
+
+    /// <inheritdoc />
+    public abstract void ScatterAlongAxis(DeviceBuffer source, DeviceBuffer indices, int outer, int axis, int inner, DeviceBuffer y);
+
+    /// <inheritdoc />
+    public abstract void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c);
+
+    /// <inheritdoc />
+    public abstract void Transpose2D(DeviceBuffer x, int rows, int cols, DeviceBuffer y);
+
+    /// <inheritdoc />
+    /// <remarks>Default: fill y with zeros, then add x with broadcasting.</remarks>
+    public virtual void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
+    {
+        Fill(y, 0);
+        Binary(BinaryOp.Add, y, yShape, x, xShape, y, yShape);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Default: a broadcasting add of bias as a [1, cols] row.</remarks>
+    public virtual void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y) =>
+        Binary(BinaryOp.Add, x, new Shape(rows, cols), bias, new Shape(1, cols), y, new Shape(rows, cols));
+
+    /// <inheritdoc />
+    /// <remarks>Default: subtract the max, exponentiate, divide by the sum (or subtract its log).</remarks>
+    public virtual void Softmax(DeviceBuffer x, int outer, int axis, int inner, bool log, DeviceBuffer y)
+    {
+        var full = new Shape(outer, axis, inner);
+        var reduced = new Shape(outer, 1, inner);
+        var stat = Allocate(reduced.Size, x.DType);
+        try
+        {
+            Reduce(ReduceOp.Max, x, outer, axis, inner, stat);
+            Binary(BinaryOp.Sub, x, full, stat, reduced, y, full);
+            var exp = Allocate(full.Size, x.DType);
+            try
+            {
+                Unary(UnaryOp.Exp, y, exp);
+                Reduce(ReduceOp.Sum, exp, outer, axis, inner, stat);
+                if (log)
+                {
+                    Unary(UnaryOp.Log, stat, stat);
+                    Binary(BinaryOp.Sub, y, full, stat, reduced, y, full);
+                }
+                else
+                {
+                    Binary(BinaryOp.Div, exp, full, stat, reduced, y, full);
+                }
+            }
+            finally
+            {
+                Release(exp);
+            }
+        }
+        finally
+        {
+            Release(stat);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Default: log-softmax, then the label's entry picked by a one-hot mask
+    /// (the mask is a scatter of ones) and summed per row. Labels are not validated here.
+    /// </remarks>
+    public virtual void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, int rows, int classes, DeviceBuffer losses, DeviceBuffer probabilities)
+    {
+        var full = new Shape(rows, classes);
+        var logProbabilities = Allocate(full.Size, logits.DType);
+        var oneHot = OneHot(labels, rows, classes, logits.DType);
+        try
+        {
+            Softmax(logits, rows, classes, 1, log: true, logProbabilities);
+            Unary(UnaryOp.Exp, logProbabilities, probabilities);
+            Binary(BinaryOp.Mul, logProbabilities, full, oneHot, full, logProbabilities, full);
+            Reduce(ReduceOp.Sum, logProbabilities, rows, classes, 1, losses);
+            Unary(UnaryOp.Neg, losses, losses);
+        }
+        finally
+        {
+            Release(oneHot);
+            Release(logProbabilities);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Default: (probabilities - one-hot) times the per-row gradient.</remarks>
+    public virtual void SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer gradLosses, int rows, int classes, DeviceBuffer gradLogits)
+    {
+        var full = new Shape(rows, classes);
+        var oneHot = OneHot(labels, rows, classes, probabilities.DType);
+        try
+        {
+            Binary(BinaryOp.Sub, probabilities, full, oneHot, full, gradLogits, full);
+            Binary(BinaryOp.Mul, gradLogits, full, gradLosses, new Shape(rows, 1), gradLogits, full);
+        }
+        finally
+        {
+            Release(oneHot);
+        }
+    }
+
+    private DeviceBuffer OneHot(DeviceBuffer labels, int rows, int classes, DType dtype)
+    {
+        var ones = Allocate(rows, dtype);
+        var oneHot = Allocate((long)rows * classes, dtype);
+        Fill(ones, 1);
+        ScatterAlongAxis(ones, labels, rows, classes, 1, oneHot);
+        Release(ones);
+        return oneHot;
+    }
+}

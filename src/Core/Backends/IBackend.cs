@@ -1,0 +1,95 @@
+namespace TensorGrad.Backends;
+
+/// <summary>
+/// The primitive kernels a device supplies. Core composes every op and gradient from these;
+/// <see cref="BackendBase"/> gives composite defaults for the fused kernels. Buffers are
+/// contiguous and row-major; shapes passed here have already been validated by Core. The
+/// elementwise kernels (Unary, Scalar, Binary) accept an output buffer that is also an input of
+/// the same shape (in-place use); the other kernels need distinct outputs.
+/// </summary>
+public interface IBackend
+{
+    /// <summary>The device this backend runs on.</summary>
+    Device Device { get; }
+
+    /// <summary>True when tensors of <paramref name="dtype"/> can live on this backend.</summary>
+    bool Supports(DType dtype);
+
+    /// <summary>A buffer of <paramref name="length"/> elements from the pool; its contents are unspecified.</summary>
+    DeviceBuffer Allocate(long length, DType dtype);
+
+    /// <summary>Returns a buffer to the pool. The caller must not use it again.</summary>
+    void Release(DeviceBuffer buffer);
+
+    /// <summary>Copies host values into a buffer of the same length, converting to its dtype.</summary>
+    void Upload(ReadOnlySpan<float> source, DeviceBuffer destination);
+
+    /// <inheritdoc cref="Upload(ReadOnlySpan{float}, DeviceBuffer)"/>
+    void Upload(ReadOnlySpan<double> source, DeviceBuffer destination);
+
+    /// <summary>Copies a buffer to host memory of the same length, converting from its dtype; waits for pending work.</summary>
+    void Download(DeviceBuffer source, Span<float> destination);
+
+    /// <inheritdoc cref="Download(DeviceBuffer, Span{float})"/>
+    void Download(DeviceBuffer source, Span<double> destination);
+
+    /// <summary>Copies between two buffers of this backend with the same length, converting dtype if they differ.</summary>
+    void Copy(DeviceBuffer source, DeviceBuffer destination);
+
+    /// <summary>Sets every element to <paramref name="value"/>.</summary>
+    void Fill(DeviceBuffer destination, double value);
+
+    /// <summary><c>y[i] = op(x[i])</c> for buffers of equal length.</summary>
+    void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y);
+
+    /// <summary><c>y[i] = op(x[i], scalar)</c> for buffers of equal length.</summary>
+    void Scalar(ScalarOp op, DeviceBuffer x, double scalar, DeviceBuffer y);
+
+    /// <summary><c>y = op(a, b)</c> with NumPy broadcasting; <paramref name="yShape"/> is the broadcast of the two input shapes.</summary>
+    void Binary(BinaryOp op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape, DeviceBuffer y, Shape yShape);
+
+    /// <summary>
+    /// Reduces x viewed as [outer, axis, inner] along the middle dimension into y of [outer, inner].
+    /// An empty axis gives 0 for Sum and -∞ for Max.
+    /// </summary>
+    void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y);
+
+    /// <summary>Index (stored as a float value) of the first maximum of x [outer, axis, inner] along the middle dimension, into y [outer, inner].</summary>
+    void ArgMax(DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer indices);
+
+    /// <summary>
+    /// The inverse of a gather: y [outer, axis, inner] is zero except <c>y[o, indices[o, i], i] = source[o, i]</c>.
+    /// Indices are float values in [0, axis).
+    /// </summary>
+    void ScatterAlongAxis(DeviceBuffer source, DeviceBuffer indices, int outer, int axis, int inner, DeviceBuffer y);
+
+    /// <summary>
+    /// <c>C = alpha·op(A)·op(B) + beta·C</c>, row-major. op(A) is m×k (A stored k×m when
+    /// <paramref name="transA"/>), op(B) is k×n (B stored n×k when <paramref name="transB"/>), C is m×n.
+    /// With beta = 0 the previous contents of C are ignored.
+    /// </summary>
+    void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c);
+
+    /// <summary>y [cols, rows] = transpose of x [rows, cols].</summary>
+    void Transpose2D(DeviceBuffer x, int rows, int cols, DeviceBuffer y);
+
+    /// <summary>Broadcast copy of x into y; <paramref name="yShape"/> is a broadcast of <paramref name="xShape"/>.</summary>
+    void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape);
+
+    /// <summary>y [rows, cols] = x [rows, cols] + bias [cols] on every row.</summary>
+    void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y);
+
+    /// <summary>Softmax (or log-softmax when <paramref name="log"/>) of x [outer, axis, inner] along the middle dimension, stable for large inputs.</summary>
+    void Softmax(DeviceBuffer x, int outer, int axis, int inner, bool log, DeviceBuffer y);
+
+    /// <summary>
+    /// Fused stable softmax cross-entropy: for logits [rows, classes] and class ids [rows]
+    /// (float values in [0, classes)), losses[r] = -log softmax(logits[r])[label r] and
+    /// probabilities = softmax(logits). A label outside [0, classes) or not an integer raises an
+    /// <see cref="ArgumentException"/> naming the row.
+    /// </summary>
+    void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, int rows, int classes, DeviceBuffer losses, DeviceBuffer probabilities);
+
+    /// <summary>gradLogits[r, c] = (probabilities[r, c] - [c == label r]) · gradLosses[r].</summary>
+    void SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer gradLosses, int rows, int classes, DeviceBuffer gradLogits);
+}

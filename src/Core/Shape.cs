@@ -1,0 +1,167 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
+
+namespace TensorGrad;
+
+/// <summary>
+/// The dimensions of a tensor, outermost first (row-major). Immutable. A shape with no
+/// dimensions is a scalar with one element. Write it as <c>new Shape(2, 3)</c> or <c>[2, 3]</c>.
+/// </summary>
+[CollectionBuilder(typeof(Shape), nameof(Create))]
+public readonly struct Shape : IEquatable<Shape>, IEnumerable<int>
+{
+    private readonly int[]? dims;
+
+    /// <summary>Creates a shape from its dimensions; each must be ≥ 0.</summary>
+    public Shape(params int[] dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(dimensions);
+        foreach (int d in dimensions)
+        {
+            if (d < 0)
+            {
+                throw new ArgumentException($"Shape dimensions must be non-negative, got [{string.Join(", ", dimensions)}].", nameof(dimensions));
+            }
+        }
+
+        dims = (int[])dimensions.Clone();
+    }
+
+    /// <summary>Collection-expression factory: <c>Shape s = [2, 3];</c>.</summary>
+    public static Shape Create(ReadOnlySpan<int> dimensions) => new(dimensions.ToArray());
+
+    /// <summary>The scalar shape (rank 0, one element).</summary>
+    public static Shape Scalar => default;
+
+    /// <summary>Number of dimensions.</summary>
+    public int Rank => dims?.Length ?? 0;
+
+    /// <summary>The dimensions as a span.</summary>
+    public ReadOnlySpan<int> Dimensions => dims;
+
+    /// <summary>Size of dimension <paramref name="axis"/>; negative axes count from the end.</summary>
+    public int this[int axis] => dims![NormalizeAxis(axis, "Shape")];
+
+    /// <summary>Total number of elements (the product of the dimensions; 1 for a scalar).</summary>
+    public long Size
+    {
+        get
+        {
+            long n = 1;
+            if (dims is not null)
+            {
+                foreach (int d in dims)
+                {
+                    n *= d;
+                }
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>Maps a possibly negative axis to [0, Rank) or throws naming <paramref name="op"/>.</summary>
+    public int NormalizeAxis(int axis, string op)
+    {
+        int a = axis < 0 ? axis + Rank : axis;
+        if (a < 0 || a >= Rank)
+        {
+            throw new ArgumentOutOfRangeException(nameof(axis), $"{op}: axis {axis} is out of range for shape {this} (rank {Rank}).");
+        }
+
+        return a;
+    }
+
+    /// <summary>Product of the dimensions before <paramref name="axis"/>, the axis size and the product after it.</summary>
+    public (int Outer, int Axis, int Inner) SplitAt(int axis)
+    {
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++)
+        {
+            outer *= dims![i];
+        }
+
+        for (int i = axis + 1; i < Rank; i++)
+        {
+            inner *= dims![i];
+        }
+
+        return (outer, dims![axis], inner);
+    }
+
+    /// <summary>This shape with dimension <paramref name="axis"/> set to 1 (keepdim) or removed.</summary>
+    public Shape Reduce(int axis, bool keepDim)
+    {
+        var list = new List<int>(Dimensions.ToArray());
+        if (keepDim)
+        {
+            list[axis] = 1;
+        }
+        else
+        {
+            list.RemoveAt(axis);
+        }
+
+        return new Shape([.. list]);
+    }
+
+    /// <summary>
+    /// The NumPy broadcast of two shapes: aligned from the right, each pair of dimensions must
+    /// be equal or one of them 1. Throws naming <paramref name="op"/> and both shapes otherwise.
+    /// </summary>
+    public static Shape Broadcast(Shape a, Shape b, string op)
+    {
+        if (a == b)
+        {
+            return a;
+        }
+
+        int rank = Math.Max(a.Rank, b.Rank);
+        var result = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            int da = i < rank - a.Rank ? 1 : a.dims![i - (rank - a.Rank)];
+            int db = i < rank - b.Rank ? 1 : b.dims![i - (rank - b.Rank)];
+            if (da != db && da != 1 && db != 1)
+            {
+                throw new ArgumentException($"{op}: shapes {a} and {b} cannot be broadcast together (dimension {i} is {da} vs {db}).");
+            }
+
+            result[i] = da == 1 ? db : da;
+        }
+
+        return new Shape(result);
+    }
+
+    /// <inheritdoc />
+    public bool Equals(Shape other) => Dimensions.SequenceEqual(other.Dimensions);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is Shape s && Equals(s);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (int d in Dimensions)
+        {
+            hash.Add(d);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    /// <summary>Shape equality (same rank and dimensions).</summary>
+    public static bool operator ==(Shape left, Shape right) => left.Equals(right);
+
+    /// <summary>Shape inequality.</summary>
+    public static bool operator !=(Shape left, Shape right) => !left.Equals(right);
+
+    /// <summary>Formats as <c>[2, 3]</c>.</summary>
+    public override string ToString() => $"[{string.Join(", ", dims ?? [])}]";
+
+    /// <inheritdoc />
+    public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)(dims ?? [])).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

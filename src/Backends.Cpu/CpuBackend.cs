@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Numerics.Tensors;
 using TensorGrad.Backends.Cpu.Gemm;
 using TensorGrad.Backends.Cpu.Kernels;

@@ -1,5 +1,3 @@
-using TensorGrad.Backends;
-
 namespace TensorGrad.Backends.Cpu;
 
 /// <summary>CPU storage: a managed array of exactly <see cref="DeviceBuffer.Length"/> elements.</summary>

@@ -1,0 +1,64 @@
+namespace TensorGrad.Tests.Core;
+
+public sealed class ShapeAndDeviceTests
+{
+    [Fact]
+    public void Broadcast_follows_numpy_rules()
+    {
+        Assert.Equal(new Shape(2, 3), Shape.Broadcast([2, 1], [3], "Add"));
+        Assert.Equal(new Shape(4, 2, 3), Shape.Broadcast([4, 1, 3], [2, 1], "Add"));
+        Assert.Equal(new Shape(5), Shape.Broadcast(Shape.Scalar, [5], "Mul"));
+        var e = Assert.Throws<ArgumentException>(() => Shape.Broadcast([2, 3], [4, 3], "Sub"));
+        Assert.Contains("Sub", e.Message);
+        Assert.Contains("[2, 3]", e.Message);
+        Assert.Contains("[4, 3]", e.Message);
+    }
+
+    [Fact]
+    public void Shapes_compare_by_value_and_know_their_size()
+    {
+        Shape s = [2, 3, 4];
+        Assert.Equal(new Shape(2, 3, 4), s);
+        Assert.NotEqual(new Shape(2, 3), s);
+        Assert.Equal(24, s.Size);
+        Assert.Equal(1, Shape.Scalar.Size);
+        Assert.Equal(4, s[-1]);
+        Assert.Equal((2, 3, 4), s.SplitAt(1));
+        Assert.Equal(new Shape(2, 1, 4), s.Reduce(1, keepDim: true));
+        Assert.Equal(new Shape(2, 4), s.Reduce(1, keepDim: false));
+        Assert.Throws<ArgumentException>(() => new Shape(2, -1));
+    }
+
+    [Theory]
+    [InlineData("cpu", DeviceKind.Cpu, 0)]
+    [InlineData("CUDA", DeviceKind.Cuda, 0)]
+    [InlineData("cuda:1", DeviceKind.Cuda, 1)]
+    [InlineData("opencl:2", DeviceKind.OpenCL, 2)]
+    [InlineData("ilgpu-cpu", DeviceKind.IlgpuCpu, 0)]
+    public void Devices_parse_from_their_names(string text, DeviceKind kind, int index)
+    {
+        var device = Device.Parse(text);
+        Assert.Equal(kind, device.Kind);
+        Assert.Equal(index, device.Index);
+        Assert.Equal(device, Device.Parse(device.ToString()));
+    }
+
+    [Fact]
+    public void Bad_device_names_are_rejected()
+    {
+        Assert.Throws<FormatException>(() => Device.Parse("tpu"));
+        Assert.Throws<FormatException>(() => Device.Parse("cuda:x"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Device.Cuda(-1));
+    }
+
+    [Fact]
+    public void Best_device_is_the_cpu_when_no_gpu_backend_is_present()
+    {
+        if (Environment.GetEnvironmentVariable(Device.EnvironmentVariable) is { Length: > 0 })
+        {
+            Assert.Skip($"{Device.EnvironmentVariable} overrides the choice.");
+        }
+
+        Assert.Equal(Device.Cpu, Device.Best());
+    }
+}

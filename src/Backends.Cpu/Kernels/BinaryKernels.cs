@@ -157,33 +157,10 @@ internal static class BinaryKernels
         }
     }
 
+    /// <summary><c>y[i] = op(s, b[i])</c>: the vector-scalar loop with the operands swapped.</summary>
     private static void ScalarVector<T, TOp>(T s, ReadOnlySpan<T> b, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : IBinaryOperator<T>
-    {
-        ref T rb = ref MemoryMarshal.GetReference(b);
-        ref T ry = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)y.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vs = Vector512.Create(s);
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
-            {
-                TOp.Invoke(vs, Vector512.LoadUnsafe(ref rb, i)).StoreUnsafe(ref ry, i);
-            }
-        }
-
-        var s256 = Vector256.Create(s);
-        for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
-        {
-            TOp.Invoke(s256, Vector256.LoadUnsafe(ref rb, i)).StoreUnsafe(ref ry, i);
-        }
-
-        for (; i < n; i++)
-        {
-            y[(int)i] = TOp.Invoke(s, b[(int)i]);
-        }
-    }
+        where TOp : IBinaryOperator<T> => VectorScalar<T, Swapped<T, TOp>>(b, s, y);
 
     private readonly record struct Args<T>(T[] A, Shape AShape, T[] B, Shape BShape, T[] Y, Shape YShape);
 

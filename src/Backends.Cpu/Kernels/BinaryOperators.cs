@@ -110,3 +110,15 @@ internal readonly struct TanhBackwardOperator<T> : IBinaryOperator<T>
 
     public static Vector512<T> Invoke(Vector512<T> a, Vector512<T> b) => b * (Vector512<T>.One - (a * a));
 }
+
+/// <summary>An operator with its operands swapped: op(b, a).</summary>
+internal readonly struct Swapped<T, TOp> : IBinaryOperator<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TOp : IBinaryOperator<T>
+{
+    public static T Invoke(T a, T b) => TOp.Invoke(b, a);
+
+    public static Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => TOp.Invoke(b, a);
+
+    public static Vector512<T> Invoke(Vector512<T> a, Vector512<T> b) => TOp.Invoke(b, a);
+}

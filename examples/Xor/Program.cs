@@ -1,7 +1,6 @@
 // XOR with a 2-8-1 network written with raw tensor ops: forward, loss, backward and a
 // plain gradient-descent update, the whole training loop in a dozen lines.
 using TensorGrad;
-using TensorGrad.Autograd;
 using TensorGrad.Nn;
 
 var device = Device.Best();

@@ -1,4 +1,3 @@
-using TensorGrad.Autograd;
 using TensorGrad.Backends;
 
 namespace TensorGrad;

@@ -1,4 +1,6 @@
-namespace TensorGrad.Autograd;
+using TensorGrad.Autograd;
+
+namespace TensorGrad;
 
 /// <summary>
 /// Records tensor ops in execution order for reverse-mode differentiation and owns every

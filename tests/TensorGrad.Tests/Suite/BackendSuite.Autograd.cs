@@ -1,4 +1,3 @@
-using TensorGrad.Autograd;
 using TensorGrad.Nn;
 
 namespace TensorGrad.Tests.Suite;

@@ -1,4 +1,3 @@
-using TensorGrad.Autograd;
 
 namespace TensorGrad.Tests.Suite;
 

@@ -38,11 +38,11 @@ public static class GradCheck
         }
 
         var values = inputs.Select(t => t.ToDoubleArray()).ToArray();
-        var copies = inputs.Select(t => Tensor.FromArray(new double[t.Size], t.Shape, t.Device, DType.Float64)).ToArray();
+        var copies = new Tensor[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {
+            copies[i] = Tensor.FromArray(values[i], inputs[i].Shape, inputs[i].Device, DType.Float64);
             copies[i].RequiresGrad = inputs[i].RequiresGrad;
-            copies[i].Backend.Upload(values[i], copies[i].Buffer);
         }
 
         Tensor projection;

@@ -42,8 +42,7 @@ internal static class Reductions
     public static Tensor All(Tensor x, ReduceOp op, bool mean)
     {
         var flat = x.Rank == 1 ? x : x.Reshape((int)x.Size);
-        var r = Along(flat, op, 0, keepDim: false, mean);
-        return r;
+        return Along(flat, op, 0, keepDim: false, mean);
     }
 
     public static Tensor Along(Tensor x, ReduceOp op, int axis, bool keepDim, bool mean)

@@ -55,6 +55,15 @@ public abstract class BackendBase : IBackend
     public abstract void ScatterAlongAxis(DeviceBuffer source, DeviceBuffer indices, int outer, int axis, int inner, DeviceBuffer y);
 
     /// <inheritdoc />
+    public abstract double SumOfSquares(DeviceBuffer x);
+
+    /// <inheritdoc />
+    public abstract void SgdStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer? velocity, in SgdUpdate update);
+
+    /// <inheritdoc />
+    public abstract void AdamStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update);
+
+    /// <inheritdoc />
     public abstract void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c);
 
     /// <inheritdoc />

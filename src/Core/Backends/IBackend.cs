@@ -92,4 +92,19 @@ public interface IBackend
 
     /// <summary>gradLogits[r, c] = (probabilities[r, c] - [c == label r]) · gradLosses[r].</summary>
     void SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer gradLosses, int rows, int classes, DeviceBuffer gradLogits);
+
+    /// <summary>Σ x[i]², accumulated in double precision; waits for pending work.</summary>
+    double SumOfSquares(DeviceBuffer x);
+
+    /// <summary>
+    /// Fused in-place SGD step: updates <paramref name="parameter"/> (and <paramref name="velocity"/>,
+    /// the momentum buffer, when momentum is non-zero) from <paramref name="gradient"/>, all of one length.
+    /// </summary>
+    void SgdStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer? velocity, in SgdUpdate update);
+
+    /// <summary>
+    /// Fused in-place Adam/AdamW step: updates <paramref name="parameter"/> and the moment buffers
+    /// <paramref name="firstMoment"/> and <paramref name="secondMoment"/> from <paramref name="gradient"/>, all of one length.
+    /// </summary>
+    void AdamStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update);
 }

@@ -1,0 +1,36 @@
+namespace TensorGrad.Backends;
+
+/// <summary>
+/// Hyperparameters of one fused SGD update (PyTorch's rule): <c>d = g + weightDecay·p</c>; with
+/// momentum, <c>v = d</c> on the first step and <c>v = momentum·v + (1 - dampening)·d</c> after,
+/// then <c>d = d + momentum·v</c> (Nesterov) or <c>d = v</c>; finally <c>p -= learningRate·d</c>.
+/// </summary>
+/// <param name="LearningRate">Step size.</param>
+/// <param name="Momentum">Momentum factor; 0 disables the velocity buffer.</param>
+/// <param name="Dampening">Dampening of the gradient added to the velocity.</param>
+/// <param name="WeightDecay">L2 penalty added to the gradient.</param>
+/// <param name="Nesterov">Use Nesterov momentum.</param>
+/// <param name="FirstStep">True on the parameter's first update: the velocity is set to the gradient.</param>
+public readonly record struct SgdUpdate(double LearningRate, double Momentum, double Dampening, double WeightDecay, bool Nesterov, bool FirstStep);
+
+/// <summary>
+/// Hyperparameters of one fused Adam/AdamW update (PyTorch's rule). With coupled weight decay
+/// (Adam) <c>g += weightDecay·p</c>; with decoupled decay (AdamW) <c>p *= 1 - learningRate·weightDecay</c>.
+/// Then <c>m = β₁m + (1-β₁)g</c>, <c>v = β₂v + (1-β₂)g²</c> and
+/// <c>p -= (learningRate / (1-β₁ᵗ)) · m / (√v / √(1-β₂ᵗ) + ε)</c>.
+/// </summary>
+/// <param name="LearningRate">Step size.</param>
+/// <param name="Beta1">Decay of the first-moment (mean) estimate.</param>
+/// <param name="Beta2">Decay of the second-moment (uncentred variance) estimate.</param>
+/// <param name="Epsilon">Added to the denominator for stability.</param>
+/// <param name="WeightDecay">Weight decay factor.</param>
+/// <param name="Decoupled">True for AdamW's decoupled decay, false for Adam's L2 penalty.</param>
+/// <param name="Step">The 1-based step count t of this parameter, for bias correction.</param>
+public readonly record struct AdamUpdate(double LearningRate, double Beta1, double Beta2, double Epsilon, double WeightDecay, bool Decoupled, int Step)
+{
+    /// <summary>1 - β₁ᵗ.</summary>
+    public double BiasCorrection1 => 1 - Math.Pow(Beta1, Step);
+
+    /// <summary>√(1 - β₂ᵗ).</summary>
+    public double BiasCorrection2Sqrt => Math.Sqrt(1 - Math.Pow(Beta2, Step));
+}

@@ -1,0 +1,212 @@
+using System.Text;
+using TensorGrad.Autograd;
+
+namespace TensorGrad.Nn;
+
+/// <summary>
+/// Base class of layers and models: a forward function, named parameters, and named child
+/// modules whose parameters are collected recursively with dotted names (<c>"0.weight"</c>),
+/// as in PyTorch. Subclasses register what they own in their constructor with
+/// <see cref="RegisterParameter"/> and <see cref="RegisterModule{TModule}"/>.
+/// </summary>
+public abstract class Module
+{
+    private readonly List<(string Name, Tensor Parameter)> parameters = [];
+    private readonly List<(string Name, Module Module)> children = [];
+
+    /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
+    public bool IsTraining { get; private set; } = true;
+
+    /// <summary>Computes the module's output for <paramref name="input"/>; recorded when a tape is active.</summary>
+    public abstract Tensor Forward(Tensor input);
+
+    /// <summary>Every parameter of this module and its descendants, in registration order.</summary>
+    public IReadOnlyList<Tensor> Parameters() => [.. NamedParameters().Select(p => p.Parameter)];
+
+    /// <summary>Every parameter with its dotted path (<c>"0.weight"</c>, <c>"2.bias"</c>), in registration order.</summary>
+    public IReadOnlyList<(string Name, Tensor Parameter)> NamedParameters()
+    {
+        var result = new List<(string, Tensor)>();
+        Collect("", result);
+        return result;
+    }
+
+    /// <summary>The direct child modules with their names.</summary>
+    public IReadOnlyList<(string Name, Module Module)> Children() => children;
+
+    /// <summary>Sets training mode on this module and its descendants; returns this module.</summary>
+    public Module Train(bool training = true)
+    {
+        IsTraining = training;
+        foreach (var (_, child) in children)
+        {
+            child.Train(training);
+        }
+
+        return this;
+    }
+
+    /// <summary>Sets evaluation mode (<c>Train(false)</c>); returns this module.</summary>
+    public Module Eval() => Train(false);
+
+    /// <summary>Clears the gradients of every parameter (see <see cref="Optim.Optimizer.ZeroGrad"/>).</summary>
+    public void ZeroGrad(bool setToNull = true) => GradientSlots.Clear(Parameters(), setToNull);
+
+    /// <summary>
+    /// The state dictionary: parameter name → the live parameter tensor, in registration order.
+    /// The tensors are not copies; <see cref="Tensor.Clone"/> them to keep a snapshot.
+    /// </summary>
+    public OrderedDictionary<string, Tensor> StateDict()
+    {
+        var state = new OrderedDictionary<string, Tensor>();
+        foreach (var (name, p) in NamedParameters())
+        {
+            state.Add(name, p);
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// Copies values from <paramref name="state"/> into the parameters with the same names,
+    /// converting dtype and device as needed. Every entry is checked before anything is copied:
+    /// a shape mismatch, or (when <paramref name="strict"/>) a missing or unexpected name, throws
+    /// an <see cref="ArgumentException"/> listing every problem, and the model is left unchanged.
+    /// </summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var own = NamedParameters();
+        var problems = new List<string>();
+        foreach (var (name, p) in own)
+        {
+            if (!state.TryGetValue(name, out var source))
+            {
+                if (strict)
+                {
+                    problems.Add($"'{name}' {p.Shape} is missing");
+                }
+            }
+            else if (source.IsDisposed)
+            {
+                problems.Add($"'{name}' has been disposed");
+            }
+            else if (source.Shape != p.Shape)
+            {
+                problems.Add($"'{name}' is {source.Shape} in the state dictionary but {p.Shape} in the model");
+            }
+        }
+
+        if (strict)
+        {
+            var names = own.Select(p => p.Name).ToHashSet();
+            problems.AddRange(state.Keys.Where(k => !names.Contains(k)).Select(k => $"'{k}' is not a parameter of this model"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"LoadStateDict into {GetType().Name}: {string.Join("; ", problems)}. Nothing was loaded.", nameof(state));
+        }
+
+        foreach (var (name, p) in own)
+        {
+            if (state.TryGetValue(name, out var source))
+            {
+                CopyInto(p, source);
+            }
+        }
+    }
+
+    /// <summary>The module tree, one module per line with its settings, as PyTorch prints models.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        Print(text, 0);
+        return text.ToString();
+    }
+
+    /// <summary>Settings shown after the module's name by <see cref="ToString"/> (e.g. "in=4, out=8").</summary>
+    protected virtual string Describe() => "";
+
+    /// <summary>Registers <paramref name="tensor"/> as a parameter called <paramref name="name"/> and turns on its gradient.</summary>
+    protected Tensor RegisterParameter(string name, Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        CheckName(name);
+        if (!tensor.IsLeaf)
+        {
+            throw new ArgumentException($"{GetType().Name}: parameter '{name}' ({tensor.Shape}) is the result of {tensor.Origin}; parameters must be leaf tensors.", nameof(tensor));
+        }
+
+        tensor.RequiresGrad = true;
+        parameters.Add((name, tensor));
+        return tensor;
+    }
+
+    /// <summary>Registers <paramref name="module"/> as a child called <paramref name="name"/>.</summary>
+    protected TModule RegisterModule<TModule>(string name, TModule module)
+        where TModule : Module
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        CheckName(name);
+        children.Add((name, module));
+        return module;
+    }
+
+    private static void CopyInto(Tensor target, Tensor source)
+    {
+        if (source.Device.Equals(target.Device))
+        {
+            target.CopyFrom(source);
+            return;
+        }
+
+        using var moved = source.To(target.Device);
+        target.CopyFrom(moved);
+    }
+
+    private void Collect(string prefix, List<(string, Tensor)> result)
+    {
+        foreach (var (name, p) in parameters)
+        {
+            result.Add((prefix + name, p));
+        }
+
+        foreach (var (name, child) in children)
+        {
+            child.Collect($"{prefix}{name}.", result);
+        }
+    }
+
+    private void Print(StringBuilder text, int depth)
+    {
+        text.Append(GetType().Name).Append('(').Append(Describe());
+        if (children.Count == 0)
+        {
+            text.Append(')');
+            return;
+        }
+
+        var indent = new string(' ', 2 * (depth + 1));
+        foreach (var (name, child) in children)
+        {
+            text.AppendLine().Append(indent).Append('(').Append(name).Append("): ");
+            child.Print(text, depth + 1);
+        }
+
+        text.AppendLine().Append(' ', 2 * depth).Append(')');
+    }
+
+    private void CheckName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('.'))
+        {
+            throw new ArgumentException($"{GetType().Name}: '{name}' is not a valid name; names are non-empty and have no '.'.", nameof(name));
+        }
+
+        if (parameters.Any(p => p.Name == name) || children.Any(c => c.Name == name))
+        {
+            throw new ArgumentException($"{GetType().Name}: the name '{name}' is already registered.", nameof(name));
+        }
+    }
+}

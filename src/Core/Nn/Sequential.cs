@@ -1,0 +1,53 @@
+using System.Collections;
+using System.Globalization;
+
+namespace TensorGrad.Nn;
+
+/// <summary>
+/// A chain of modules applied in order; children are named "0", "1", ... so parameters are
+/// "0.weight", "0.bias", ... as in PyTorch. Supports collection initializers:
+/// <c>new Sequential { new Linear(4, 8), new ReLU() }</c>.
+/// </summary>
+public sealed class Sequential : Module, IReadOnlyList<Module>
+{
+    private readonly List<Module> layers = [];
+
+    /// <summary>Creates the chain from <paramref name="layers"/>, in order.</summary>
+    public Sequential(params Module[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        foreach (var layer in layers)
+        {
+            Add(layer);
+        }
+    }
+
+    /// <summary>Number of layers.</summary>
+    public int Count => layers.Count;
+
+    /// <summary>The layer at <paramref name="index"/>.</summary>
+    public Module this[int index] => layers[index];
+
+    /// <summary>Appends <paramref name="layer"/> to the chain.</summary>
+    public void Add(Module layer)
+    {
+        layers.Add(RegisterModule(layers.Count.ToString(CultureInfo.InvariantCulture), layer));
+    }
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input)
+    {
+        var x = input;
+        foreach (var layer in layers)
+        {
+            x = layer.Forward(x);
+        }
+
+        return x;
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<Module> GetEnumerator() => layers.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,129 @@
+using TensorGrad.Autograd;
+
+namespace TensorGrad.Optim;
+
+/// <summary>
+/// Base class of the optimizers: holds the parameters and the learning rate, zeroes gradients,
+/// and on <see cref="Step"/> updates every parameter that has a gradient, in place, with one
+/// fused backend kernel per parameter. State buffers are made on a parameter's first update and
+/// reused after, so a steady step allocates nothing.
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly Tensor[] parameters;
+    private readonly int[] steps;
+    private double learningRate;
+
+    /// <summary>Validates and keeps <paramref name="parameters"/> (leaf tensors, each listed once).</summary>
+    protected Optimizer(IEnumerable<Tensor> parameters, double learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        this.parameters = [.. parameters];
+        if (this.parameters.Length == 0)
+        {
+            throw new ArgumentException($"{Name}: the parameter list is empty; pass model.Parameters() of a model that has parameters.", nameof(parameters));
+        }
+
+        for (int i = 0; i < this.parameters.Length; i++)
+        {
+            CheckParameter(i, this.parameters[i]);
+        }
+
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"{Name}: the learning rate must be a finite number > 0.");
+        }
+
+        this.learningRate = learningRate;
+        steps = new int[this.parameters.Length];
+    }
+
+    /// <summary>The parameters this optimizer updates, in the order given.</summary>
+    public IReadOnlyList<Tensor> Parameters => parameters;
+
+    /// <summary>
+    /// The step size used by the next <see cref="Step"/>. Schedulers set it every iteration; it may
+    /// be set to 0 (a schedule that anneals to zero) but not below, nor to NaN or infinity.
+    /// </summary>
+    public double LearningRate
+    {
+        get => learningRate;
+        set
+        {
+            if (!(value >= 0) || double.IsInfinity(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"{Name}: the learning rate must be a finite number >= 0.");
+            }
+
+            learningRate = value;
+        }
+    }
+
+    /// <summary>Number of <see cref="Step"/> calls so far.</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>The optimizer's name, for messages.</summary>
+    protected string Name => GetType().Name;
+
+    /// <summary>
+    /// Clears the gradients before the next backward pass. With <paramref name="setToNull"/> (the
+    /// default, as in PyTorch) each <see cref="Tensor.Grad"/> is released and set to null, and the
+    /// next backward pass takes its gradient buffer without a copy; otherwise gradients are filled with zeros.
+    /// </summary>
+    public void ZeroGrad(bool setToNull = true) => GradientSlots.Clear(parameters, setToNull);
+
+    /// <summary>
+    /// Updates every parameter that has a gradient (parameters whose <see cref="Tensor.Grad"/> is
+    /// null are skipped, and their step count does not advance).
+    /// </summary>
+    public void Step()
+    {
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var p = parameters[i];
+            var g = p.Grad;
+            if (g is null)
+            {
+                continue;
+            }
+
+            if (g.Shape != p.Shape || g.DType != p.DType || !g.Device.Equals(p.Device))
+            {
+                throw new InvalidOperationException($"{Name}.Step: parameter {i} is {p.Shape} {p.DType} on {p.Device} but its gradient is {g.Shape} {g.DType} on {g.Device}; gradients must match their parameter.");
+            }
+
+            steps[i]++;
+            Update(i, p, g, steps[i]);
+        }
+
+        StepCount++;
+    }
+
+    /// <summary>Applies this optimizer's rule to parameter <paramref name="index"/> for its <paramref name="step"/>-th update (1-based).</summary>
+    protected abstract void Update(int index, Tensor parameter, Tensor gradient, int step);
+
+    /// <summary>A zero-filled state buffer shaped, typed and placed like <paramref name="parameter"/>.</summary>
+    protected static Tensor StateLike(Tensor parameter) => Tensor.Zeros(parameter.Shape, parameter.Device, parameter.DType);
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the rule when <paramref name="valid"/> is false.</summary>
+    protected void Require(bool valid, double value, string paramName, string rule) => Validate.Require(valid, value, paramName, Name, rule);
+
+    private void CheckParameter(int index, Tensor p)
+    {
+        ArgumentNullException.ThrowIfNull(p, $"parameters[{index}]");
+        if (!p.IsLeaf)
+        {
+            throw new ArgumentException($"{Name}: parameter {index} ({p.Shape}) is the result of {p.Origin}, not a leaf tensor; optimizers update leaves such as module parameters.");
+        }
+
+        if (p.IsDisposed)
+        {
+            throw new ArgumentException($"{Name}: parameter {index} ({p.Shape}) has been disposed.");
+        }
+
+        if (Array.IndexOf(parameters, p) != index)
+        {
+            throw new ArgumentException($"{Name}: parameter {index} ({p.Shape}) appears more than once in the parameter list.");
+        }
+    }
+}

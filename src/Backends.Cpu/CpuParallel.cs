@@ -24,6 +24,14 @@ internal static class CpuParallel
             return;
         }
 
-        Parallel.For(0, (int)parts, part => body(state, n * part / parts, n * (part + 1) / parts));
+        Split(n, parts, state, body);
     }
+
+    /// <summary>
+    /// The parallel branch, kept out of <see cref="For{TState}"/>: a lambda's closure is allocated
+    /// on entry to the method that declares the captured variables, so the inline path must not
+    /// share a method with it.
+    /// </summary>
+    private static void Split<TState>(long n, long parts, TState state, Action<TState, long, long> body) =>
+        Parallel.For(0, (int)parts, part => body(state, n * part / parts, n * (part + 1) / parts));
 }

@@ -31,12 +31,22 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Overwrites this tensor's values with <paramref name="source"/>'s (same shape and device; dtype is converted).</summary>
+    /// <summary>
+    /// Overwrites this tensor's values with <paramref name="source"/>'s: same shape; dtype and
+    /// device are converted (a copy from another device goes through host memory).
+    /// </summary>
     public void CopyFrom(Tensor source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        CheckInPlace("CopyFrom", source, sameDType: false);
-        Backend.Copy(source.Buffer, Buffer);
+        CheckInPlace("CopyFrom", source, sameDType: false, sameDevice: false);
+        if (source.Device.Equals(Device))
+        {
+            Backend.Copy(source.Buffer, Buffer);
+            return;
+        }
+
+        using var moved = source.To(Device);
+        Backend.Copy(moved.Buffer, Buffer);
     }
 
     /// <summary>Sets every element to <paramref name="value"/> in place.</summary>
@@ -46,14 +56,14 @@ public sealed partial class Tensor
         Backend.Fill(Buffer, value);
     }
 
-    private void CheckInPlace(string op, Tensor other, bool sameDType = true)
+    private void CheckInPlace(string op, Tensor other, bool sameDType = true, bool sameDevice = true)
     {
         if (!IsLeaf)
         {
             throw new InvalidOperationException($"{op}: the {Shape} tensor from {Origin} was recorded on a tape; in-place updates are for leaf tensors (parameters, buffers).");
         }
 
-        if (other.Shape != Shape || !other.Device.Equals(Device) || (sameDType && other.DType != DType))
+        if (other.Shape != Shape || (sameDevice && !other.Device.Equals(Device)) || (sameDType && other.DType != DType))
         {
             throw new ArgumentException($"{op}: the source is {other.Shape} {other.DType} on {other.Device} but the target is {Shape} {DType} on {Device}.");
         }

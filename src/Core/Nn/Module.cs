@@ -112,7 +112,7 @@ public abstract class Module
         {
             if (state.TryGetValue(name, out var source))
             {
-                CopyInto(p, source);
+                p.CopyFrom(source);
             }
         }
     }
@@ -151,18 +151,6 @@ public abstract class Module
         CheckName(name);
         children.Add((name, module));
         return module;
-    }
-
-    private static void CopyInto(Tensor target, Tensor source)
-    {
-        if (source.Device.Equals(target.Device))
-        {
-            target.CopyFrom(source);
-            return;
-        }
-
-        using var moved = source.To(target.Device);
-        target.CopyFrom(moved);
     }
 
     private void Collect(string prefix, List<(string, Tensor)> result)

@@ -61,6 +61,9 @@ public class Adam : Optimizer
     public Tensor? SecondMoment(int index) => secondMoments[index];
 
     /// <inheritdoc />
+    protected override IReadOnlyList<(string Name, Tensor?[] Slots)> StateBuffers => [("exp_avg", firstMoments), ("exp_avg_sq", secondMoments)];
+
+    /// <inheritdoc />
     protected override void Update(int index, Tensor parameter, Tensor gradient, int step)
     {
         var m = firstMoments[index] ??= StateLike(parameter);

@@ -99,6 +99,101 @@ public abstract class Optimizer
         StepCount++;
     }
 
+    /// <summary>
+    /// The optimizer's state for a checkpoint: learning rate, step counts and the live state
+    /// buffers (see <see cref="OptimizerState"/>).
+    /// </summary>
+    public OptimizerState GetState()
+    {
+        var buffers = new OrderedDictionary<string, Tensor>();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            foreach (var (name, slots) in StateBuffers)
+            {
+                if (slots[i] is { } buffer)
+                {
+                    buffers.Add($"{i}.{name}", buffer);
+                }
+            }
+        }
+
+        return new OptimizerState(Name, LearningRate, StepCount, [.. steps], buffers);
+    }
+
+    /// <summary>
+    /// Restores a state from <see cref="GetState"/> of the same optimizer type over parameters of
+    /// the same shapes, copying the buffers (converting dtype and device as needed). Everything is
+    /// checked first: on any mismatch an <see cref="ArgumentException"/> lists the problems and
+    /// the optimizer is left unchanged.
+    /// </summary>
+    public void LoadState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var problems = new List<string>();
+        if (state.Optimizer != Name)
+        {
+            problems.Add($"the state is from {state.Optimizer}");
+        }
+
+        if (state.ParameterSteps.Count != parameters.Length)
+        {
+            problems.Add($"the state has {state.ParameterSteps.Count} parameters but this optimizer has {parameters.Length}");
+        }
+
+        if (!(state.LearningRate >= 0) || double.IsInfinity(state.LearningRate) || state.StepCount < 0 || state.ParameterSteps.Any(s => s < 0))
+        {
+            problems.Add("the learning rate or a step count is out of range");
+        }
+
+        var targets = new List<(Tensor?[] Slots, int Index, Tensor Source)>();
+        foreach (var (key, source) in state.Buffers)
+        {
+            var slot = FindSlot(key);
+            if (slot is not { } found)
+            {
+                problems.Add($"'{key}' is not a {Name} buffer of one of the {parameters.Length} parameters");
+            }
+            else if (source.Shape != parameters[found.Index].Shape || source.IsDisposed)
+            {
+                problems.Add($"'{key}' is {source.Shape}{(source.IsDisposed ? " (disposed)" : "")} but parameter {found.Index} is {parameters[found.Index].Shape}");
+            }
+            else
+            {
+                targets.Add((found.Slots, found.Index, source));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"{Name}.LoadState: {string.Join("; ", problems)}. Nothing was loaded.", nameof(state));
+        }
+
+        var loaded = targets.Select(t => (t.Slots, t.Index)).ToHashSet();
+        foreach (var (_, slots) in StateBuffers)
+        {
+            for (int i = 0; i < slots.Length; i++)
+            {
+                if (slots[i] is { } stale && !loaded.Contains((slots, i)))
+                {
+                    stale.Dispose();
+                    slots[i] = null;
+                }
+            }
+        }
+
+        foreach (var (slots, index, source) in targets)
+        {
+            (slots[index] ??= StateLike(parameters[index])).CopyFrom(source);
+        }
+
+        LearningRate = state.LearningRate;
+        StepCount = state.StepCount;
+        state.ParameterSteps.ToArray().CopyTo(steps, 0);
+    }
+
+    /// <summary>The state buffers: a name (PyTorch's) and one slot per parameter, null until its first update.</summary>
+    protected abstract IReadOnlyList<(string Name, Tensor?[] Slots)> StateBuffers { get; }
+
     /// <summary>Applies this optimizer's rule to parameter <paramref name="index"/> for its <paramref name="step"/>-th update (1-based).</summary>
     protected abstract void Update(int index, Tensor parameter, Tensor gradient, int step);
 
@@ -107,6 +202,26 @@ public abstract class Optimizer
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the rule when <paramref name="valid"/> is false.</summary>
     protected void Require(bool valid, double value, string paramName, string rule) => Validate.Require(valid, value, paramName, Name, rule);
+
+    private (Tensor?[] Slots, int Index)? FindSlot(string key)
+    {
+        int dot = key.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !int.TryParse(key.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index) || index >= parameters.Length)
+        {
+            return null;
+        }
+
+        string name = key[(dot + 1)..];
+        foreach (var (bufferName, slots) in StateBuffers)
+        {
+            if (bufferName == name)
+            {
+                return (slots, index);
+            }
+        }
+
+        return null;
+    }
 
     private void CheckParameter(int index, Tensor p)
     {

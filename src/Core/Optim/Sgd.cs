@@ -51,6 +51,9 @@ public sealed class Sgd : Optimizer
     public Tensor? Velocity(int index) => velocities[index];
 
     /// <inheritdoc />
+    protected override IReadOnlyList<(string Name, Tensor?[] Slots)> StateBuffers => [("momentum_buffer", velocities)];
+
+    /// <inheritdoc />
     protected override void Update(int index, Tensor parameter, Tensor gradient, int step)
     {
         Tensor? velocity = null;

@@ -7,6 +7,8 @@ namespace TensorGrad.Optim;
 /// </summary>
 public abstract class LRScheduler
 {
+    private int stepCount;
+
     /// <summary>Keeps <paramref name="optimizer"/> and its current learning rate as the base rate.</summary>
     protected LRScheduler(Optimizer optimizer)
     {
@@ -21,8 +23,20 @@ public abstract class LRScheduler
     /// <summary>The optimizer's learning rate when the scheduler was made: the peak of most schedules.</summary>
     public double BaseLearningRate { get; }
 
-    /// <summary>Iterations stepped so far; the current rate is <c>LearningRateAt(StepCount)</c>.</summary>
-    public int StepCount { get; private set; }
+    /// <summary>
+    /// Iterations stepped so far; the current rate is <c>LearningRateAt(StepCount)</c>. Setting it
+    /// (to resume from a checkpoint) also sets the optimizer's learning rate for that step.
+    /// </summary>
+    public int StepCount
+    {
+        get => stepCount;
+        set
+        {
+            Validate.Require(value >= 0, value, nameof(StepCount), GetType().Name, ">= 0");
+            stepCount = value;
+            Optimizer.LearningRate = LearningRateAt(value);
+        }
+    }
 
     /// <summary>The learning rate in effect now.</summary>
     public double LearningRate => Optimizer.LearningRate;
@@ -31,11 +45,7 @@ public abstract class LRScheduler
     public abstract double LearningRateAt(int step);
 
     /// <summary>Advances one iteration and sets the optimizer's learning rate for it.</summary>
-    public void Step()
-    {
-        StepCount++;
-        Optimizer.LearningRate = LearningRateAt(StepCount);
-    }
+    public void Step() => StepCount++;
 
     /// <summary>Sets the rate for step 0; derived constructors call it once their settings are validated.</summary>
     protected void Start() => Optimizer.LearningRate = LearningRateAt(0);

@@ -66,6 +66,18 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void Setting_the_step_count_resumes_the_schedule_mid_way()
+    {
+        var optimizer = Optimizer(1);
+        var scheduler = new CosineAnnealing(optimizer, steps: 10);
+        scheduler.StepCount = 5;
+        Assert.Equal(0.5, optimizer.LearningRate, 12);
+        scheduler.Step();
+        Assert.Equal(scheduler.LearningRateAt(6), optimizer.LearningRate, 12);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.StepCount = -1);
+    }
+
+    [Fact]
     public void Bad_schedule_settings_are_rejected_with_the_rule()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new StepLR(Optimizer(1), stepSize: 0));

@@ -14,7 +14,7 @@ public sealed class IdxFileTests : IDisposable
     [InlineData("compressed-idx3-ubyte.gz")]
     public void Write_then_read_round_trips_dimensions_and_values(string name)
     {
-        var path = temp.File(name);
+        var path = temp.PathOf(name);
         float[] values = [.. Enumerable.Range(0, 2 * 3 * 4).Select(i => (float)(i * 10 % 256))];
         IdxFile.Write(path, [2, 3, 4], values);
         var read = IdxFile.Read(path);
@@ -27,7 +27,7 @@ public sealed class IdxFileTests : IDisposable
     public void A_hand_written_file_is_read_byte_for_byte()
     {
         // magic 0x00000801 (unsigned bytes, 1 dimension), count 3 big-endian, then 7 0 255.
-        var path = temp.File("labels");
+        var path = temp.PathOf("labels");
         File.WriteAllBytes(path, [0, 0, 8, 1, 0, 0, 0, 3, 7, 0, 255]);
         var read = IdxFile.Read(path);
         Assert.Equal([3], read.Dimensions);
@@ -53,7 +53,7 @@ public sealed class IdxFileTests : IDisposable
     [MemberData(nameof(CorruptFiles))]
     public void A_malformed_file_is_reported_with_its_name_and_problem(string name, byte[] bytes, string problem)
     {
-        var path = temp.File(name);
+        var path = temp.PathOf(name);
         File.WriteAllBytes(path, bytes);
         var e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
         Assert.Contains(path, e.Message);
@@ -63,7 +63,7 @@ public sealed class IdxFileTests : IDisposable
     [Fact]
     public void A_corrupt_gzip_stream_is_reported_with_the_file_name()
     {
-        var path = temp.File("broken.gz");
+        var path = temp.PathOf("broken.gz");
         IdxFile.Write(path, [100], new float[100]);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
@@ -74,7 +74,7 @@ public sealed class IdxFileTests : IDisposable
     [Fact]
     public void Gzip_is_detected_by_content_not_by_name()
     {
-        var path = temp.File("no-extension");
+        var path = temp.PathOf("no-extension");
         using (var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest))
         {
             gzip.Write([0, 0, 8, 1, 0, 0, 0, 1, 42]);

@@ -51,11 +51,11 @@ public sealed class MnistTests : IDisposable
     [Fact]
     public void The_usual_file_spellings_are_found_plain_or_compressed()
     {
-        IdxFile.Write(temp.File("train-images.idx3-ubyte"), [2, 2, 2], [0, 255, 0, 255, 255, 0, 255, 0]);
-        IdxFile.Write(temp.File("train-labels.idx1-ubyte"), [2], [3, 4]);
-        IdxFile.Write(temp.File("t10k-images-idx3-ubyte.gz"), [1, 2, 2], [0, 0, 0, 255]);
-        IdxFile.Write(temp.File("t10k-labels-idx1-ubyte.gz"), [1], [9]);
-        var data = Mnist.Load(temp.Path);
+        IdxFile.Write(temp.PathOf("train-images.idx3-ubyte"), [2, 2, 2], [0, 255, 0, 255, 255, 0, 255, 0]);
+        IdxFile.Write(temp.PathOf("train-labels.idx1-ubyte"), [2], [3, 4]);
+        IdxFile.Write(temp.PathOf("t10k-images-idx3-ubyte.gz"), [1, 2, 2], [0, 0, 0, 255]);
+        IdxFile.Write(temp.PathOf("t10k-labels-idx1-ubyte.gz"), [1], [9]);
+        var data = Mnist.Load(temp.Root);
         Assert.Equal(new Shape(4), data.Train.SampleShape);
         Assert.Equal([0f, 1, 0, 1], data.Train.Sample(0).ToArray());
         Assert.Equal(4, data.Train.Target(1)[0]);
@@ -65,15 +65,15 @@ public sealed class MnistTests : IDisposable
     [Fact]
     public void Mismatched_or_missing_files_are_reported_by_name()
     {
-        IdxFile.Write(temp.File("train-images-idx3-ubyte"), [2, 1, 1], [0, 255]);
-        IdxFile.Write(temp.File("train-labels-idx1-ubyte"), [3], [1, 2, 3]);
-        var e = Assert.Throws<InvalidDataException>(() => Mnist.LoadSplit(temp.File("train-images-idx3-ubyte"), temp.File("train-labels-idx1-ubyte")));
+        IdxFile.Write(temp.PathOf("train-images-idx3-ubyte"), [2, 1, 1], [0, 255]);
+        IdxFile.Write(temp.PathOf("train-labels-idx1-ubyte"), [3], [1, 2, 3]);
+        var e = Assert.Throws<InvalidDataException>(() => Mnist.LoadSplit(temp.PathOf("train-images-idx3-ubyte"), temp.PathOf("train-labels-idx1-ubyte")));
         Assert.Contains("train-labels-idx1-ubyte' have dimensions [3] but the images", e.Message);
         Assert.Contains("hold 2 items", e.Message);
 
-        IdxFile.Write(temp.File("train-labels-idx1-ubyte"), [2], [1, 2]);
-        var missing = Assert.Throws<FileNotFoundException>(() => Mnist.Load(temp.Path));
+        IdxFile.Write(temp.PathOf("train-labels-idx1-ubyte"), [2], [1, 2]);
+        var missing = Assert.Throws<FileNotFoundException>(() => Mnist.Load(temp.Root));
         Assert.Contains("no t10k images file", missing.Message);
-        Assert.Throws<DirectoryNotFoundException>(() => Mnist.Load(temp.File("absent")));
+        Assert.Throws<DirectoryNotFoundException>(() => Mnist.Load(temp.PathOf("absent")));
     }
 }

@@ -1,9 +1,9 @@
-namespace TensorGrad.Tests.Core;
+namespace TensorGrad.Tests;
 
 /// <summary>A fresh directory under the system temp folder, deleted with its contents on Dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory("tensorgrad-io-").FullName;
+    public string Root { get; } = Directory.CreateTempSubdirectory("tensorgrad-tests-").FullName;
 
     /// <summary>The path of <paramref name="name"/> inside the directory.</summary>
     public string PathOf(string name) => Path.Combine(Root, name);

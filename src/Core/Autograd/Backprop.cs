@@ -48,6 +48,7 @@ internal static class Backprop
         }
         finally
         {
+            Anomaly.InBackwardOf(null);
             Tape.ExitNoGrad();
         }
     }
@@ -58,6 +59,11 @@ internal static class Backprop
         if (!target.RequiresGrad)
         {
             return;
+        }
+
+        if (Anomaly.Enabled)
+        {
+            Anomaly.OnGradient(target, grad);
         }
 
         if (target.IsLeaf)
@@ -109,6 +115,11 @@ internal static class Backprop
                     }
 
                     output.PendingGrad = null;
+                    if (Anomaly.Enabled)
+                    {
+                        Anomaly.InBackwardOf(nodes[i]);
+                    }
+
                     nodes[i].Backward(g);
                     g.Release("after the backward pass consumed it");
                 }

@@ -9,6 +9,12 @@ internal abstract class Node
     /// <summary>The op's name, used in error messages.</summary>
     public abstract string Name { get; }
 
+    /// <summary>The op's tensor inputs (for messages and inspection).</summary>
+    public abstract IReadOnlyList<Tensor> Inputs { get; }
+
+    /// <summary>The user code that recorded the op, captured only in anomaly-detection mode.</summary>
+    public string? RecordedAt { get; set; }
+
     /// <summary>The tensor this node produced.</summary>
     public Tensor Output { get; set; } = null!;
 

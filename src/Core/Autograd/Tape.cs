@@ -59,6 +59,21 @@ public sealed class Tape : IDisposable
         return new NoGradScope();
     }
 
+    /// <summary>
+    /// A scope in which every recorded op's output and every gradient of a backward pass is checked
+    /// for NaN and infinity; the first bad value throws an <see cref="AnomalyException"/> naming
+    /// the op, its inputs and the line that recorded it. Slow (each check reads the values back):
+    /// turn it on to find where a NaN comes from, not for normal training.
+    /// </summary>
+    public static AnomalyScope DetectAnomaly()
+    {
+        Anomaly.Enter();
+        return new AnomalyScope();
+    }
+
+    /// <summary>True inside a <see cref="DetectAnomaly"/> scope.</summary>
+    public static bool IsAnomalyDetectionEnabled => Anomaly.Enabled;
+
     /// <summary>Releases every tensor this tape owns and ends recording on it.</summary>
     public void Dispose()
     {
@@ -98,6 +113,10 @@ public sealed class Tape : IDisposable
         node.Output = output;
         output.SetGradFn(node);
         current!.nodes.Add(node);
+        if (Anomaly.Enabled)
+        {
+            Anomaly.OnRecord(node, output);
+        }
     }
 
     internal void Own(Tensor tensor)
@@ -109,6 +128,13 @@ public sealed class Tape : IDisposable
     internal static void EnterNoGrad() => noGradDepth++;
 
     internal static void ExitNoGrad() => noGradDepth--;
+
+    /// <summary>Ends a <see cref="DetectAnomaly"/> scope when disposed.</summary>
+    public readonly struct AnomalyScope : IDisposable
+    {
+        /// <summary>Turns anomaly detection off (unless an outer scope is active).</summary>
+        public void Dispose() => Anomaly.Exit();
+    }
 
     /// <summary>Ends a <see cref="NoGrad"/> scope when disposed.</summary>
     public readonly struct NoGradScope : IDisposable

@@ -45,6 +45,8 @@ internal static class Activations
 
     private sealed class SoftmaxNode(Tensor x, int axis, bool log) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [x];
+
         public override string Name => log ? "LogSoftmax" : "Softmax";
 
         public override void Backward(Tensor g)

@@ -146,6 +146,8 @@ internal static class Elementwise
 
     private sealed class BinaryNode(BinaryOp op, Tensor a, Tensor b) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [a, b];
+
         public override string Name => op.ToString();
 
         public override void Backward(Tensor g)
@@ -196,6 +198,8 @@ internal static class Elementwise
 
     private sealed class ScalarNode(ScalarOp op, Tensor x, double s) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [x];
+
         public override string Name => op.ToString();
 
         public override void Backward(Tensor g) => Backprop.Accumulate(x, op switch
@@ -211,6 +215,8 @@ internal static class Elementwise
 
     private sealed class UnaryNode(UnaryOp op, Tensor x) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [x];
+
         public override string Name => op.ToString();
 
         public override void Backward(Tensor g) => Backprop.Accumulate(x, op switch

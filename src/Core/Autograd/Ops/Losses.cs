@@ -135,6 +135,8 @@ internal static class LossOps
 
     private sealed class BinaryCrossEntropyNode(Tensor p, Tensor y) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [p, y];
+
         public override string Name => "BinaryCrossEntropy";
 
         public override void Backward(Tensor g)
@@ -157,6 +159,8 @@ internal static class LossOps
 
     private sealed class SoftmaxCrossEntropyNode(Tensor logits, Tensor classIds, Tensor probabilities) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [logits, classIds];
+
         public override string Name => "CrossEntropy";
 
         public override void Backward(Tensor g)

@@ -53,6 +53,8 @@ internal static class MatMulOp
 
     private sealed class MatMulNode(Tensor a, Tensor b, bool transA, bool transB) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [a, b];
+
         public override string Name => "MatMul";
 
         public override void Backward(Tensor g)

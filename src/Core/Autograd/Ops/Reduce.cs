@@ -88,6 +88,8 @@ internal static class Reductions
 
     private sealed class ReduceNode(Tensor x, int axis, double scale, Tensor? indices, string name) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [x];
+
         public override string Name => name;
 
         public override void Backward(Tensor g)

@@ -82,6 +82,8 @@ internal static class ShapeOps
 
     private sealed class ReshapeNode(Tensor x) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [x];
+
         public override string Name => "Reshape";
 
         public override void Backward(Tensor g) => Backprop.Accumulate(x, g.Reshape(x.Shape));
@@ -89,6 +91,8 @@ internal static class ShapeOps
 
     private sealed class TransposeNode(Tensor x) : Node
     {
+        public override IReadOnlyList<Tensor> Inputs => [x];
+
         public override string Name => "Transpose";
 
         public override void Backward(Tensor g) => Backprop.Accumulate(x, g.Transpose());

@@ -46,7 +46,7 @@ internal static class Display
     }
 
     /// <summary>Prints the run's setup before the first epoch.</summary>
-    public static void Header(Settings settings, int trainCount, int testCount, int samplesPerEpoch, long parameters, int startEpoch)
+    public static void Header(Settings settings, int trainCount, int testCount, int samplesPerEpoch, long parameters)
     {
         Console.WriteLine($"MNIST from {settings.DataDirectory}: {trainCount:N0} training and {testCount:N0} test digits");
         if (settings.ShiftedCopies > 0)
@@ -55,11 +55,7 @@ internal static class Display
         }
 
         Console.WriteLine($"model {settings.Architecture} ({(settings.Hidden.Length > 0 ? "ReLU, " : "linear, ")}{parameters:N0} parameters) on {settings.Device}; "
-            + $"{settings.Optimizer} lr {settings.LearningRate:G4} with cosine decay, batch {settings.BatchSize}, {Count(settings.Epochs, "epoch")}, seed {settings.Seed}");
-        if (startEpoch > 0)
-        {
-            Console.WriteLine($"resumed from {settings.ResumePath} after epoch {startEpoch}");
-        }
+            + $"{(settings.Optimizer == "sgd" ? "sgd (momentum 0.9)" : settings.Optimizer)} lr {settings.LearningRate:G4} decayed ×{Training.LearningRateDecay} per epoch, batch {settings.BatchSize}, {Count(settings.Epochs, "epoch")}, seed {settings.Seed}");
     }
 
     /// <summary>Prints one epoch's summary line.</summary>

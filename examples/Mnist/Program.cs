@@ -6,8 +6,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using MnistExample;
-using TensorGrad;
-using TensorGrad.Backends;
 
 // Numbers print the same everywhere (1,234.5), so logs of different machines compare.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -26,7 +24,9 @@ var device = new Option<string>("--device")
 var epochs = Checked("--epochs", "Number of epochs (a resumed run continues up to it)", 10, v => v > 0, "> 0");
 var batchSize = Checked("--batch-size", "Samples per training step", 64, v => v > 0, "> 0");
 var augment = Checked("--augment", $"Shifted copies (up to {Augment.MaxShift} px) of each training digit added to the training set; 0 for none", 4, v => v is >= 0 and <= 20, "between 0 and 20");
-var lr = Checked("--lr", "Peak learning rate, cosine-annealed to 0 over the run", 1e-3, v => v > 0 && double.IsFinite(v), "> 0");
+var lr = Checked("--lr", $"Initial learning rate, multiplied by {Training.LearningRateDecay} after each epoch [default: 0.001 for adam, 0.05 for sgd]", 0.0, v => v > 0 && double.IsFinite(v), "> 0");
+lr.DefaultValueFactory = null; // the default depends on --optimizer
+
 var optimizer = new Option<string>("--optimizer") { Description = "adam, or sgd with momentum 0.9", DefaultValueFactory = _ => "adam" };
 optimizer.AcceptOnlyFromAmong("adam", "sgd");
 int[] defaultHidden = [256, 128];
@@ -37,6 +37,9 @@ var hidden = new Option<int[]?>("--hidden")
     HelpName = "n,n,...",
 };
 var seed = Checked("--seed", "Seed of the initialization, the augmentation and the shuffling", 1, _ => true, "");
+var expect = Checked("--expect-accuracy", "Exit with code 3 if the final test accuracy is below this percentage (for CI)", 0.0, v => v is >= 0 and <= 100, "in [0, 100]");
+expect.HelpName = "percent";
+expect.DefaultValueFactory = null;
 var checkpoint = new Option<string?>("--checkpoint") { Description = "Save model and optimizer to this file after each epoch", HelpName = "path" };
 var resume = new Option<string?>("--resume") { Description = "Resume from a checkpoint saved with --checkpoint", HelpName = "path" };
 var plot = new Option<string>("--plot")
@@ -48,7 +51,7 @@ var plot = new Option<string>("--plot")
 
 var root = new RootCommand("Train an MLP on MNIST digits with TensorGrad.")
 {
-    data, device, epochs, batchSize, augment, lr, optimizer, hidden, seed, checkpoint, resume, plot,
+    data, device, epochs, batchSize, augment, lr, optimizer, hidden, seed, checkpoint, resume, plot, expect,
 };
 root.SetAction(result =>
 {
@@ -69,16 +72,26 @@ root.SetAction(result =>
         return Fail($"--resume: the checkpoint '{resumePath}' does not exist.");
     }
 
-    if (ChooseDevice(result.GetValue(device)!) is not { } chosen)
+    string? checkpointPath = result.GetValue(checkpoint);
+    if (checkpointPath is not null && Checks.CreateFolderOf(checkpointPath) is { } problem)
     {
-        return 2;
+        return Fail($"--checkpoint: cannot write '{checkpointPath}': {problem}");
     }
 
-    // Option<int[]> reads as [] when absent, so "not given" is told apart from --hidden "".
+    if (Checks.ChooseDevice(result.GetValue(device)!, out var chosen) is { } unavailable)
+    {
+        return Fail(unavailable);
+    }
+
+    string optimizerName = result.GetValue(optimizer)!;
+    double learningRate = result.GetResult(lr) is null ? (optimizerName == "sgd" ? 0.05 : 1e-3) : result.GetValue(lr);
+
+    // An absent Option<int[]> reads as [], so "not given" is told apart from --hidden "" here.
+    int[] widths = result.GetResult(hidden) is null ? defaultHidden : result.GetValue(hidden)!;
     string plotPath = result.GetValue(plot)!;
     var settings = new Settings(directory, chosen, result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(augment),
-        result.GetValue(lr), result.GetValue(optimizer)!, result.GetResult(hidden) is null ? defaultHidden : result.GetValue(hidden)!, result.GetValue(seed),
-        result.GetValue(checkpoint), resumePath, plotPath.Length == 0 ? null : plotPath);
+        learningRate, optimizerName, widths, result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
+        result.GetResult(expect) is null ? null : result.GetValue(expect) / 100);
     return Run.Execute(settings);
 });
 
@@ -135,40 +148,6 @@ static int[] ParseWidths(ArgumentResult result)
     }
 
     return [.. widths];
-}
-
-// The device named on the command line if it can run here; else prints why and returns null.
-static Device? ChooseDevice(string name)
-{
-    Device device;
-    try
-    {
-        device = name.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? Device.Best() : Device.Parse(name);
-    }
-    catch (FormatException)
-    {
-        Fail($"--device: '{name}' is not a device; use cpu, cuda[:i], opencl[:i] or auto.");
-        return null;
-    }
-
-    if (BackendRegistry.IsAvailable(device))
-    {
-        return device;
-    }
-
-    string reason;
-    try
-    {
-        BackendRegistry.Get(device);
-        reason = "";
-    }
-    catch (InvalidOperationException e)
-    {
-        reason = string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-    }
-
-    Fail($"--device {name}: {(reason.Length > 0 ? reason : $"{device} is not available.")} Train on the CPU with --device cpu (the default).");
-    return null;
 }
 
 static int Fail(string message)

@@ -28,10 +28,27 @@ internal static class Run
         using var trainLoader = new DataLoader(train, settings.BatchSize, shuffle: true, seed: settings.Seed, device: settings.Device, prefetch: true);
         using var testLoader = new DataLoader(data.Test, EvaluationBatch, device: settings.Device);
         var training = new Training(settings, trainLoader.BatchCount);
+        Display.Header(settings, data.Train.Count, data.Test.Count, train.Count, training.ParameterCount);
         var history = new List<EpochResult>();
         int start = 0;
+        if (settings.ResumePath is { } resumePath)
+        {
+            try
+            {
+                (start, history) = Checkpoints.Resume(resumePath, training, settings);
+            }
+            catch (InvalidDataException e)
+            {
+                Console.Error.WriteLine($"error: --resume {resumePath}: {e.Message}");
+                return 1;
+            }
 
-        Display.Header(settings, data.Train.Count, data.Test.Count, train.Count, training.ParameterCount, start);
+            trainLoader.Epoch = start;
+            Console.WriteLine(start < settings.Epochs
+                ? $"resumed from {resumePath} after epoch {start}"
+                : $"{resumePath} is already at epoch {start} (--epochs {settings.Epochs}): nothing to train; evaluating it");
+        }
+
         var trained = new List<EpochResult>();
         for (int epoch = start + 1; epoch <= settings.Epochs; epoch++)
         {
@@ -42,6 +59,18 @@ internal static class Run
             history.Add(result);
             trained.Add(result);
             Display.EpochLine(result, settings.Epochs);
+            if (settings.CheckpointPath is { } checkpointPath)
+            {
+                try
+                {
+                    Checkpoints.Save(checkpointPath, training, settings, epoch, history);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"error: --checkpoint {checkpointPath}: cannot save after epoch {epoch}: {e.Message}");
+                    return 1;
+                }
+            }
         }
 
         var (finalLoss, finalMatrix) = training.Evaluate(testLoader);
@@ -53,6 +82,12 @@ internal static class Run
             Console.WriteLine(problem is null
                 ? $"training curves written to {Path.GetFullPath(plotPath)}"
                 : $"warning: could not write the plot {plotPath} ({problem}); the results above are complete.");
+        }
+
+        if (settings.ExpectedAccuracy is { } expected && finalMatrix.Accuracy < expected)
+        {
+            Console.Error.WriteLine($"error: the test accuracy {Display.Percent(finalMatrix.Accuracy)} is below the expected {Display.Percent(expected)}.");
+            return 3;
         }
 
         return 0;

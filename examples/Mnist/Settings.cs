@@ -15,6 +15,7 @@ namespace MnistExample;
 /// <param name="CheckpointPath">Where to save after each epoch, or null.</param>
 /// <param name="ResumePath">Checkpoint to resume from, or null.</param>
 /// <param name="PlotPath">Where to write the PNG of the training curves, or null for none.</param>
+/// <param name="ExpectedAccuracy">Test accuracy (a fraction) below which the run fails, or null.</param>
 internal sealed record Settings(
     string DataDirectory,
     Device Device,
@@ -27,7 +28,8 @@ internal sealed record Settings(
     int Seed,
     string? CheckpointPath,
     string? ResumePath,
-    string? PlotPath)
+    string? PlotPath,
+    double? ExpectedAccuracy)
 {
     /// <summary>The network as text, e.g. "784-256-128-10".</summary>
     public string Architecture => string.Join("-", [DataSet.Pixels, .. Hidden, DataSet.Classes]);

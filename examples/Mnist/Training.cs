@@ -22,11 +22,11 @@ internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccu
 internal sealed class Training
 {
     private readonly Optimizer optimizer;
-    private readonly LRScheduler? schedule;
+    private readonly LRScheduler schedule;
 
     /// <summary>Builds the model (784-hidden…-10, ReLU) and its optimizer from <paramref name="settings"/>.</summary>
     /// <param name="settings">The run's settings.</param>
-    /// <param name="stepsPerEpoch">Optimizer steps per epoch, for the learning-rate schedule.</param>
+    /// <param name="stepsPerEpoch">Optimizer steps per epoch (batches), for the learning-rate schedule.</param>
     public Training(Settings settings, int stepsPerEpoch)
     {
         Init.ManualSeed(settings.Seed);
@@ -44,9 +44,13 @@ internal sealed class Training
             ? new Sgd(Model.Parameters(), lr: settings.LearningRate, momentum: 0.9)
             : new Adam(Model.Parameters(), lr: settings.LearningRate);
 
-        // Cosine decay to 0 over the whole run: the last epochs fine-tune with small steps.
-        schedule = new CosineAnnealing(optimizer, steps: settings.Epochs * stepsPerEpoch);
+        // The rate decays by 0.7 after each epoch, as in PyTorch's MNIST example. The schedule does
+        // not depend on the number of epochs, so a run resumed after k epochs matches one that never stopped.
+        schedule = new StepLR(optimizer, stepSize: stepsPerEpoch, gamma: LearningRateDecay);
     }
+
+    /// <summary>Factor applied to the learning rate after each epoch.</summary>
+    public const double LearningRateDecay = 0.7;
 
     /// <summary>The network.</summary>
     public Sequential Model { get; }
@@ -63,7 +67,7 @@ internal sealed class Training
     /// </summary>
     public void FastForwardSchedule()
     {
-        while (schedule is not null && schedule.StepCount < optimizer.StepCount)
+        while (schedule.StepCount < optimizer.StepCount)
         {
             schedule.Step();
         }
@@ -86,7 +90,7 @@ internal sealed class Training
             optimizer.ZeroGrad();
             loss.Backward();
             optimizer.Step();
-            schedule?.Step();
+            schedule.Step();
 
             int rows = x.Shape[0];
             lossSum += loss.Item() * rows;

@@ -1,0 +1,47 @@
+using TensorGrad;
+
+namespace MnistExample;
+
+/// <summary>Everything one training run needs, validated by the command line.</summary>
+/// <param name="DataDirectory">Directory with the four MNIST IDX files (plain or .gz).</param>
+/// <param name="Device">Where the model trains.</param>
+/// <param name="Epochs">Total number of epochs (a resumed run continues up to it).</param>
+/// <param name="BatchSize">Samples per training step.</param>
+/// <param name="LearningRate">Peak learning rate.</param>
+/// <param name="Optimizer">"adam" or "sgd" (with momentum 0.9).</param>
+/// <param name="ShiftedCopies">Shifted copies of each training digit added to the training set (0: none).</param>
+/// <param name="Hidden">Hidden layer widths, input to output.</param>
+/// <param name="Seed">Seed of the initialization and of the shuffling.</param>
+/// <param name="CheckpointPath">Where to save after each epoch, or null.</param>
+/// <param name="ResumePath">Checkpoint to resume from, or null.</param>
+/// <param name="PlotPath">Where to write the PNG of the training curves, or null for none.</param>
+/// <param name="ExpectedAccuracy">Test accuracy (a fraction) below which the run fails, or null.</param>
+internal sealed record Settings(
+    string DataDirectory,
+    Device Device,
+    int Epochs,
+    int BatchSize,
+    int ShiftedCopies,
+    double LearningRate,
+    string Optimizer,
+    int[] Hidden,
+    int Seed,
+    string? CheckpointPath,
+    string? ResumePath,
+    string? PlotPath,
+    double? ExpectedAccuracy)
+{
+    /// <summary>The network as text, e.g. "784-256-128-10".</summary>
+    public string Architecture => string.Join("-", [DataSet.Pixels, .. Hidden, DataSet.Classes]);
+
+    /// <summary>The hyperparameters that define the run, stored in checkpoints and compared on resume.</summary>
+    public IReadOnlyDictionary<string, string> Hyperparameters => new Dictionary<string, string>
+    {
+        ["architecture"] = Architecture,
+        ["optimizer"] = Optimizer,
+        ["lr"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        ["batch_size"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["augment"] = ShiftedCopies.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using TensorGrad;
+using TensorGrad.Data;
+using TensorGrad.Metrics;
+using TensorGrad.Nn;
+using TensorGrad.Optim;
+
+namespace MnistExample;
+
+/// <summary>Progress within an epoch, reported after each batch.</summary>
+/// <param name="Batch">Batches done (1-based).</param>
+/// <param name="Batches">Batches in the epoch.</param>
+/// <param name="Loss">Mean training loss so far this epoch.</param>
+/// <param name="Accuracy">Training accuracy so far this epoch.</param>
+/// <param name="SamplesPerSecond">Training throughput so far this epoch.</param>
+internal readonly record struct BatchProgress(int Batch, int Batches, double Loss, double Accuracy, double SamplesPerSecond);
+
+/// <summary>The result of one epoch: training statistics and the evaluation on the test split.</summary>
+internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double SamplesPerSecond, double Seconds, int Samples, double TrainSeconds);
+
+/// <summary>An MLP classifier for MNIST with its optimizer: builds them, trains an epoch, evaluates.</summary>
+internal sealed class Training
+{
+    private readonly Optimizer optimizer;
+    private readonly LRScheduler schedule;
+
+    /// <summary>Builds the model (784-hidden…-10, ReLU) and its optimizer from <paramref name="settings"/>.</summary>
+    /// <param name="settings">The run's settings.</param>
+    /// <param name="stepsPerEpoch">Optimizer steps per epoch (batches), for the learning-rate schedule.</param>
+    public Training(Settings settings, int stepsPerEpoch)
+    {
+        Init.ManualSeed(settings.Seed);
+        Model = new Sequential();
+        int inputs = DataSet.Pixels;
+        foreach (int width in settings.Hidden)
+        {
+            Model.Add(new Linear(inputs, width, settings.Device));
+            Model.Add(new ReLU());
+            inputs = width;
+        }
+
+        Model.Add(new Linear(inputs, DataSet.Classes, settings.Device));
+        optimizer = settings.Optimizer == "sgd"
+            ? new Sgd(Model.Parameters(), lr: settings.LearningRate, momentum: 0.9)
+            : new Adam(Model.Parameters(), lr: settings.LearningRate);
+
+        // The rate decays by 0.7 after each epoch, as in PyTorch's MNIST example. The schedule does
+        // not depend on the number of epochs, so a run resumed after k epochs matches one that never stopped.
+        schedule = new StepLR(optimizer, stepSize: stepsPerEpoch, gamma: LearningRateDecay);
+    }
+
+    /// <summary>Factor applied to the learning rate after each epoch.</summary>
+    public const double LearningRateDecay = 0.7;
+
+    /// <summary>The network.</summary>
+    public Sequential Model { get; }
+
+    /// <summary>The optimizer (its state goes into checkpoints).</summary>
+    public Optimizer Optimizer => optimizer;
+
+    /// <summary>Number of trainable values.</summary>
+    public long ParameterCount => Model.Parameters().Sum(p => p.Size);
+
+    /// <summary>
+    /// Puts the learning-rate schedule where it is after <see cref="Optimizer.StepCount"/> steps
+    /// (after loading an optimizer state on resume).
+    /// </summary>
+    public void FastForwardSchedule()
+    {
+        while (schedule.StepCount < optimizer.StepCount)
+        {
+            schedule.Step();
+        }
+    }
+
+    /// <summary>Trains one epoch over <paramref name="loader"/>, reporting after each batch.</summary>
+    /// <returns>Mean loss, accuracy, samples and seconds of the epoch.</returns>
+    public (double Loss, double Accuracy, int Samples, double Seconds) TrainEpoch(DataLoader loader, Action<BatchProgress>? onBatch = null)
+    {
+        Model.Train();
+        var matrix = new ConfusionMatrix(DataSet.Classes);
+        double lossSum = 0;
+        int samples = 0, batch = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (var (x, y) in loader)
+        {
+            using var tape = Tape.Begin();
+            var logits = Model.Forward(x);
+            var loss = Loss.CrossEntropy(logits, y);
+            optimizer.ZeroGrad();
+            loss.Backward();
+            optimizer.Step();
+            schedule.Step();
+
+            int rows = x.Shape[0];
+            lossSum += loss.Item() * rows;
+            samples += rows;
+            using (Tape.NoGrad())
+            {
+                matrix.Add(logits, y);
+            }
+
+            batch++;
+            onBatch?.Invoke(new BatchProgress(batch, loader.BatchCount, lossSum / samples, matrix.Accuracy, samples / clock.Elapsed.TotalSeconds));
+        }
+
+        return (lossSum / samples, matrix.Accuracy, samples, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Evaluates the model on every batch of <paramref name="loader"/> without recording gradients.</summary>
+    /// <returns>The mean loss and the confusion matrix.</returns>
+    public (double Loss, ConfusionMatrix Matrix) Evaluate(DataLoader loader)
+    {
+        Model.Eval();
+        var matrix = new ConfusionMatrix(DataSet.Classes);
+        double lossSum = 0;
+        foreach (var (x, y) in loader)
+        {
+            using var tape = Tape.Begin();
+            using (Tape.NoGrad())
+            {
+                var logits = Model.Forward(x);
+                lossSum += Loss.CrossEntropy(logits, y, Reduction.Sum).Item();
+                matrix.Add(logits, y);
+            }
+        }
+
+        return (lossSum / matrix.Total, matrix);
+    }
+}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TensorGrad.Backends;
 
 namespace TensorGrad;
@@ -80,7 +81,7 @@ public sealed class Device : IEquatable<Device>
         ArgumentNullException.ThrowIfNull(text);
         string[] parts = text.Trim().ToLowerInvariant().Split(':');
         int index = 0;
-        if (parts.Length > 2 || (parts.Length == 2 && !int.TryParse(parts[1], out index)))
+        if (parts.Length > 2 || (parts.Length == 2 && !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out index)))
         {
             throw new FormatException($"Device '{text}' is not of the form kind[:index], e.g. cpu, cuda:0, opencl:1.");
         }
@@ -94,6 +95,9 @@ public sealed class Device : IEquatable<Device>
             _ => throw new FormatException($"Unknown device kind '{parts[0]}' in '{text}': use cpu, cuda, opencl or ilgpu-cpu."),
         };
     }
+
+    /// <summary>True when this device has a working backend on this machine (loads it on first use).</summary>
+    public bool IsAvailable => BackendRegistry.IsAvailable(this);
 
     /// <summary>The backend that runs this device's kernels (loaded on first use).</summary>
     internal IBackend Backend => BackendRegistry.Get(this);

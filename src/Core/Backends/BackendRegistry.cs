@@ -85,7 +85,7 @@ public static class BackendRegistry
             }
             catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
             {
-                reason = $"the {assemblyName} assembly could not be loaded ({e.Message}); reference that project or package from your application.";
+                reason = $"the {assemblyName} assembly could not be loaded ({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}); reference that project or package from your application.";
                 return null;
             }
 

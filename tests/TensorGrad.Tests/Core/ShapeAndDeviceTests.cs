@@ -48,6 +48,7 @@ public sealed class ShapeAndDeviceTests
     {
         Assert.Throws<FormatException>(() => Device.Parse("tpu"));
         Assert.Throws<FormatException>(() => Device.Parse("cuda:x"));
+        Assert.Throws<FormatException>(() => Device.Parse("cuda:-1"));
         Assert.Throws<ArgumentOutOfRangeException>(() => Device.Cuda(-1));
     }
 
@@ -60,5 +61,10 @@ public sealed class ShapeAndDeviceTests
         }
 
         Assert.Equal(Device.Cpu, Device.Best());
+        Assert.True(Device.Cpu.IsAvailable);
+        Assert.False(Device.Cuda().IsAvailable);
+        var e = Assert.Throws<InvalidOperationException>(() => Tensor.Zeros([1], Device.Cuda()));
+        Assert.Contains($"Device {Device.Cuda()} is not available: ", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
     }
 }

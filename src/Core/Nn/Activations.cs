@@ -4,19 +4,19 @@ namespace TensorGrad.Nn;
 public sealed class ReLU : Module
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => input.Relu();
+    protected override Tensor ForwardCore(Tensor input) => input.Relu();
 }
 
 /// <summary>Logistic sigmoid module: <c>1 / (1 + e⁻ˣ)</c> elementwise.</summary>
 public sealed class Sigmoid : Module
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => input.Sigmoid();
+    protected override Tensor ForwardCore(Tensor input) => input.Sigmoid();
 }
 
 /// <summary>Hyperbolic tangent module, elementwise.</summary>
 public sealed class Tanh : Module
 {
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => input.Tanh();
+    protected override Tensor ForwardCore(Tensor input) => input.Tanh();
 }

@@ -46,7 +46,7 @@ public sealed class Linear : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    protected override Tensor ForwardCore(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank == 0 || input.Shape[input.Rank - 1] != InFeatures)

@@ -13,12 +13,49 @@ public abstract class Module
 {
     private readonly List<(string Name, Tensor Parameter)> parameters = [];
     private readonly List<(string Name, Module Module)> children = [];
+    private readonly List<Action<Module, Tensor, Tensor>> forwardHooks = [];
 
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
     public bool IsTraining { get; private set; } = true;
 
-    /// <summary>Computes the module's output for <paramref name="input"/>; recorded when a tape is active.</summary>
-    public abstract Tensor Forward(Tensor input);
+    /// <summary>
+    /// Computes the module's output for <paramref name="input"/> (recorded when a tape is active),
+    /// then runs the forward hooks. Subclasses implement <see cref="ForwardCore"/>.
+    /// </summary>
+    public Tensor Forward(Tensor input)
+    {
+        var output = ForwardCore(input);
+        for (int i = 0; i < forwardHooks.Count; i++)
+        {
+            forwardHooks[i](this, input, output);
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="hook"/>(module, input, output), called after every <see cref="Forward"/>
+    /// of this module (e.g. to watch activations). Dispose the returned handle to remove it.
+    /// </summary>
+    public IDisposable RegisterForwardHook(Action<Module, Tensor, Tensor> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        forwardHooks.Add(hook);
+        return new HookHandle(() => forwardHooks.Remove(hook));
+    }
+
+    /// <summary>This module and all its descendants with their dotted names ("" for this one), depth first.</summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules()
+    {
+        yield return ("", this);
+        foreach (var (name, child) in children)
+        {
+            foreach (var (sub, module) in child.NamedModules())
+            {
+                yield return (sub.Length == 0 ? name : $"{name}.{sub}", module);
+            }
+        }
+    }
 
     /// <summary>Every parameter of this module and its descendants, in registration order.</summary>
     public IReadOnlyList<Tensor> Parameters() => [.. NamedParameters().Select(p => p.Parameter)];
@@ -125,6 +162,9 @@ public abstract class Module
         return text.ToString();
     }
 
+    /// <summary>The module's computation; called by <see cref="Forward"/>.</summary>
+    protected abstract Tensor ForwardCore(Tensor input);
+
     /// <summary>Settings shown after the module's name by <see cref="ToString"/> (e.g. "in=4, out=8").</summary>
     protected virtual string Describe() => "";
 
@@ -195,6 +235,18 @@ public abstract class Module
         if (parameters.Any(p => p.Name == name) || children.Any(c => c.Name == name))
         {
             throw new ArgumentException($"{GetType().Name}: the name '{name}' is already registered.", nameof(name));
+        }
+    }
+
+    /// <summary>Removes a hook once, on the first Dispose.</summary>
+    private sealed class HookHandle(Action remove) : IDisposable
+    {
+        private Action? remove = remove;
+
+        public void Dispose()
+        {
+            remove?.Invoke();
+            remove = null;
         }
     }
 }

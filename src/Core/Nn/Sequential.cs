@@ -35,7 +35,7 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    protected override Tensor ForwardCore(Tensor input)
     {
         var x = input;
         foreach (var layer in layers)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScottPlot;
 
 namespace TensorGrad.Examples.Common;
@@ -110,6 +111,12 @@ public sealed class LineChart
                 IntegerTicksOnly = true,
                 LabelFormatter = y => $"1e{Math.Round(y):0}",
             };
+        }
+
+        else
+        {
+            // Three significant digits: tiny values (1.5E-10) keep distinct labels.
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = y => y.ToString("G3", CultureInfo.InvariantCulture) };
         }
 
         if (IntegerX)

@@ -26,7 +26,7 @@ public sealed class LineChart
     /// <summary>The label of the y axis.</summary>
     public string YLabel { get; init; } = "";
 
-    /// <summary>Whether the y axis is logarithmic (powers of ten labelled 1e-3, 1e0, ...).</summary>
+    /// <summary>Whether the y axis is logarithmic (powers of ten labelled 0.01, 1, 1000, 1e6, ...).</summary>
     public bool LogY { get; init; }
 
     /// <summary>Whether points are marked as well as joined.</summary>
@@ -37,6 +37,9 @@ public sealed class LineChart
 
     /// <summary>Where the legend goes.</summary>
     public Alignment LegendAlignment { get; init; } = Alignment.UpperRight;
+
+    /// <summary>When set, the legend goes outside the data area on this side (and <see cref="LegendAlignment"/> is not used).</summary>
+    public Edge? LegendEdge { get; init; }
 
     /// <summary>The curves, drawn in order with ScottPlot's category colors.</summary>
     public List<Series> Series { get; } = [];
@@ -105,14 +108,8 @@ public sealed class LineChart
 
         if (LogY)
         {
-            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-                IntegerTicksOnly = true,
-                LabelFormatter = y => $"1e{Math.Round(y):0}",
-            };
+            plot.Axes.Left.TickGenerator = LogTicks(Series.SelectMany(series => Points(series).Ys));
         }
-
         else
         {
             // Three significant digits: tiny values (1.5E-10) keep distinct labels.
@@ -124,10 +121,45 @@ public sealed class LineChart
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         }
 
-        if (Series.Count > 0)
+        if (Series.Count > 0 && LegendEdge is { } edge)
+        {
+            plot.ShowLegend(edge);
+        }
+        else if (Series.Count > 0)
         {
             plot.ShowLegend(LegendAlignment);
         }
+    }
+
+    /// <summary>
+    /// Ticks for log10 values: every power of ten, and 2× and 5× as well when the data span at most
+    /// than three decades (so a narrow range still gets labels); the other integers as minor ticks.
+    /// </summary>
+    private static ScottPlot.TickGenerators.NumericManual LogTicks(IEnumerable<double> logValues)
+    {
+        var values = logValues.ToArray();
+        double low = values.Length == 0 ? 0 : Math.Floor(values.Min()), high = values.Length == 0 ? 1 : Math.Ceiling(values.Max());
+        bool narrow = high - low <= 3;
+        int every = (int)Math.Max(1, Math.Ceiling((high - low) / 10)); // at most about 10 labelled decades
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (double decade = low - 1; decade <= high; decade++)
+        {
+            bool labelled = ((long)decade % every) == 0;
+            for (int m = 1; m <= 9; m++)
+            {
+                double position = decade + Math.Log10(m);
+                if ((m == 1 && labelled) || (narrow && m is 2 or 5))
+                {
+                    ticks.AddMajor(position, Math.Abs(decade) <= 3 ? (m * Math.Pow(10, decade)).ToString("0.###", CultureInfo.InvariantCulture) : $"{m}e{decade:0}");
+                }
+                else
+                {
+                    ticks.AddMinor(position);
+                }
+            }
+        }
+
+        return ticks;
     }
 
     private (double[] Xs, double[] Ys) Points(Series series)

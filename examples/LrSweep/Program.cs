@@ -84,7 +84,7 @@ foreach (int batch in batches)
 }
 
 Console.WriteLine();
-Console.WriteLine($"final training loss (mean of the last 5 % of steps) and test accuracy after {samples:N0} samples; initial loss {grid.Values.First().InitialLoss:F3}");
+Console.WriteLine($"final training loss (mean of the last 5 % of steps) and test accuracy after {samples:N0} samples; initial loss {grid.Values.First().InitialLoss:F3} (on 2,048 training digits)");
 Console.WriteLine("diverged: NaN/inf or final loss above the initial one; stalled: above half the initial one; ^x: the loss peaked at x on the way");
 const int Cell = 33;
 Console.WriteLine($"{"lr",-8}{string.Concat(batches.Select(b => $"batch {b}".PadRight(Cell)))}".TrimEnd());

@@ -42,7 +42,7 @@ internal sealed record Setting(double LearningRate, int BatchSize, int Accumulat
 /// <param name="Setting">What was run.</param>
 /// <param name="Samples">Thousands of training samples seen at each point of <paramref name="Losses"/>.</param>
 /// <param name="Losses">Mean training loss over each stretch of about 1,024 samples (a last, shorter stretch of under 512 is left out; the last point is NaN when the run diverged).</param>
-/// <param name="InitialLoss">The loss of the first batch.</param>
+/// <param name="InitialLoss">The loss of the initial weights on the first 2,048 training digits (the same for every run).</param>
 /// <param name="FinalLoss">Mean training loss over the last 5 % of the samples, NaN when diverged.</param>
 /// <param name="PeakLoss">The largest finite training loss of a step.</param>
 /// <param name="DivergedAt">Samples seen when the loss became NaN or infinite, or null.</param>
@@ -64,6 +64,7 @@ internal sealed class Sweep(MnistData data, int samples, int seed)
     private const int Hidden = 128;
     private const int CurveStretch = 1024;
     private readonly (Tensor Features, Tensor Targets) test = data.Test.ToTensors();
+    private readonly (Tensor Features, Tensor Targets) reference = data.Train.Slice(0, Math.Min(2048, data.Train.Count)).ToTensors();
 
     /// <summary>Training samples every run sees.</summary>
     public int SampleCount => samples;
@@ -83,11 +84,13 @@ internal sealed class Sweep(MnistData data, int samples, int seed)
             _ => null,
         };
 
+        double initial = Evaluate(model, reference).Loss;
+        model.Train();
         using var loader = new DataLoader(data.Train, setting.BatchSize, shuffle: true, seed: seed, dropLast: true);
         var xs = new List<double>();
         var ys = new List<double>();
         var stepLosses = new List<double>();
-        double stretchSum = 0, initial = double.NaN;
+        double stretchSum = 0;
         int stretchRows = 0, seen = 0, step = 0, micro = 0;
         int? divergedAt = null;
         double stepLoss = 0;
@@ -118,7 +121,6 @@ internal sealed class Sweep(MnistData data, int samples, int seed)
                 optimizer.ZeroGrad();
                 micro = 0;
                 seen += setting.EffectiveBatch;
-                initial = step == 0 ? stepLoss : initial;
                 stepLosses.Add(stepLoss);
                 stretchSum += stepLoss * setting.EffectiveBatch;
                 stretchRows += setting.EffectiveBatch;
@@ -147,19 +149,19 @@ internal sealed class Sweep(MnistData data, int samples, int seed)
 
         double final = divergedAt is null ? stepLosses.TakeLast(Math.Max(1, stepLosses.Count / 20)).Average() : double.NaN;
         double seconds = clock.Elapsed.TotalSeconds;
-        var (testLoss, testAccuracy) = divergedAt is null ? Evaluate(model) : (double.NaN, double.NaN);
+        var (testLoss, testAccuracy) = divergedAt is null ? Evaluate(model, test) : (double.NaN, double.NaN);
         double peak = stepLosses.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
         return new Outcome(setting, xs, ys, initial, final, peak, divergedAt, testLoss, testAccuracy, seconds);
     }
 
-    private (double Loss, double Accuracy) Evaluate(Sequential model)
+    private static (double Loss, double Accuracy) Evaluate(Sequential model, (Tensor Features, Tensor Targets) split)
     {
         model.Eval();
         using var tape = Tape.Begin();
         using (Tape.NoGrad())
         {
-            var logits = model.Forward(test.Features);
-            return (Loss.CrossEntropy(logits, test.Targets).Item(), Accuracy.Of(logits, test.Targets));
+            var logits = model.Forward(split.Features);
+            return (Loss.CrossEntropy(logits, split.Targets).Item(), Accuracy.Of(logits, split.Targets));
         }
     }
 }

@@ -1,4 +1,5 @@
 using TensorGrad.Data;
+using TensorGrad.Examples.Common;
 
 namespace MnistExample;
 
@@ -12,28 +13,13 @@ internal static class DataSet
     public const int Classes = 10;
 
     /// <summary>The repository's data directory, relative to its root.</summary>
-    public static readonly string BundledRelativePath = Path.Combine("data", "mnist-sample");
+    public static readonly string BundledRelativePath = RepositoryPaths.MnistSampleRelative;
 
     /// <summary>
     /// The bundled sample: data/mnist-sample under the current directory or one of its parents,
     /// else under the directory of the executable or one of its parents; null when neither has it.
     /// </summary>
-    public static string? FindBundled()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, BundledRelativePath);
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? FindBundled() => RepositoryPaths.FindMnistSample();
 
     /// <summary>Loads both splits, pixels scaled to [0, 1] and standardized with MNIST's mean and deviation.</summary>
     public static MnistData Load(string directory)

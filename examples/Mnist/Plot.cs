@@ -1,33 +1,20 @@
 using ScottPlot;
+using TensorGrad.Examples.Common;
 
 namespace MnistExample;
 
 /// <summary>The PNG of the training curves: loss on the left, accuracy on the right, per epoch.</summary>
 internal static class Plot
 {
-    /// <summary>The family of the fonts shipped in Fonts/ beside the program.</summary>
-    private const string BundledFont = "DejaVu Sans";
-
     /// <summary>
     /// Writes the curves of <paramref name="history"/> to <paramref name="path"/>. Returns null on
     /// success, else why the image could not be made (the training results are kept either way).
     /// </summary>
-    public static string? TrySave(IReadOnlyList<EpochResult> history, Settings settings, string path)
-    {
-        try
-        {
-            Save(history, settings, path);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException or InvalidOperationException)
-        {
-            return $"{e.GetType().Name}: {e.Message}";
-        }
-    }
+    public static string? TrySave(IReadOnlyList<EpochResult> history, Settings settings, string path) =>
+        Png.TrySave(path, p => Save(history, settings, p));
 
     private static void Save(IReadOnlyList<EpochResult> history, Settings settings, string path)
     {
-        UseBundledFont();
         double[] epochs = [.. history.Select(r => (double)r.Epoch)];
         var multiplot = new Multiplot();
         multiplot.AddPlots(2);
@@ -54,29 +41,7 @@ internal static class Plot
         }
 
         loss.ShowLegend(Alignment.UpperRight);
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
         multiplot.SavePng(path, 1200, 500);
-    }
-
-    /// <summary>
-    /// Draws text with the fonts shipped beside the program, so the image looks the same everywhere
-    /// and has readable labels on machines with no fonts installed (where Skia would draw none).
-    /// </summary>
-    private static void UseBundledFont()
-    {
-        string folder = Path.Combine(AppContext.BaseDirectory, "Fonts");
-        string regular = Path.Combine(folder, "DejaVuSans.ttf"), bold = Path.Combine(folder, "DejaVuSans-Bold.ttf");
-        if (File.Exists(regular) && File.Exists(bold))
-        {
-            Fonts.AddFontFile(BundledFont, regular, bold: false, italic: false);
-            Fonts.AddFontFile(BundledFont, bold, bold: true, italic: false);
-            Fonts.Default = BundledFont;
-        }
     }
 
     private static void Curve(ScottPlot.Plot plot, double[] xs, double[] ys, string label, Color color)

@@ -10,7 +10,7 @@ namespace TensorGrad.Diagnostics;
 /// per module with parameters, the gradient norm, weight norm and update-to-weight ratio, and per
 /// ReLU module the fraction of dead units in the last batch (seen through forward hooks). Alerts
 /// fire for vanishing gradients (the first layer's norm below <see cref="VanishingRatio"/> times
-/// the last layer's), exploding ones (the global norm above <see cref="ExplodingFactor"/> times
+/// the last layer's; once when it starts, again only after it has cleared), exploding ones (the global norm above <see cref="ExplodingFactor"/> times
 /// its recent mean) and non-finite values. Memory is bounded: the last <see cref="Capacity"/>
 /// records are kept, plus one copy of the weights for the update ratio. Disposing removes the hooks.
 /// </summary>
@@ -24,6 +24,7 @@ public sealed class GradientMonitor : IDisposable
     private const int RecentWindow = 10;
     private readonly Tensor[][] previous;
     private int step;
+    private bool vanishing;
 
     /// <summary>Attaches to <paramref name="model"/>.</summary>
     /// <param name="model">The model to watch.</param>
@@ -162,14 +163,16 @@ public sealed class GradientMonitor : IDisposable
             double recent = records.Skip(Math.Max(0, records.Count - RecentWindow)).Average(r => r.TotalGradientNorm);
             if (recent > 0 && record.TotalGradientNorm > ExplodingFactor * recent)
             {
-                Raise(GradientAlertKind.Exploding, $"the gradient norm {Format(record.TotalGradientNorm)} is {record.TotalGradientNorm / recent:F0}× its recent mean {Format(recent)}");
+                Raise(GradientAlertKind.Exploding, $"the gradient norm {Format(record.TotalGradientNorm)} is {Format(record.TotalGradientNorm / recent)}× its recent mean {Format(recent)}");
             }
         }
 
         if (record.Layers.Count >= 2)
         {
             var (first, last) = (record.Layers[0], record.Layers[^1]);
-            if (last.GradientNorm > 0 && first.GradientNorm < VanishingRatio * last.GradientNorm)
+            bool wasVanishing = vanishing;
+            vanishing = last.GradientNorm > 0 && first.GradientNorm < VanishingRatio * last.GradientNorm;
+            if (vanishing && !wasVanishing)
             {
                 Raise(GradientAlertKind.Vanishing, $"the first layer ({first.Name}) gets a gradient norm of {Format(first.GradientNorm)}, {last.GradientNorm / Math.Max(first.GradientNorm, double.Epsilon):G3}× smaller than the last layer's ({last.Name}, {Format(last.GradientNorm)})");
             }

@@ -75,9 +75,14 @@ public abstract partial class BackendSuite
         Assert.Equal(GradientAlertKind.Vanishing, Assert.Single(raised).Kind);
         Assert.Contains("first layer (0)", raised[0].Message);
 
+        // Still vanishing: no new alert until the condition clears and returns.
+        monitor.Record();
+        Assert.Single(raised);
+
         Gradients(100, 100);
         monitor.Record();
         Assert.Equal(GradientAlertKind.Exploding, raised[^1].Kind);
+        Assert.Matches(@"is \d+(\.\d+)?× its recent mean", raised[^1].Message);
 
         Gradients(float.NaN, 1);
         monitor.Record();

@@ -4,6 +4,7 @@ namespace TensorGrad.Benchmarks;
 
 /// <summary>Elementwise ops on 1M float32 values, outside any tape; each result is disposed so its buffer returns to the pool.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ElementwiseBenchmarks : DeviceBenchmark
 {
     private const int Size = 1 << 20;

@@ -23,7 +23,7 @@ public sealed class GFlopsColumnAttribute : ColumnConfigBaseAttribute
     }
 }
 
-/// <summary>Throughput in GFLOP/s: the benchmark's flop count divided by its mean time per operation.</summary>
+/// <summary>Throughput in GFLOP/s: the benchmark's flop count divided by its median time per operation.</summary>
 public sealed class GFlopsColumn : IColumn
 {
     public string Id => nameof(GFlopsColumn);
@@ -40,7 +40,7 @@ public sealed class GFlopsColumn : IColumn
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => "Billions of floating-point operations per second (2·m·n·k per matrix product), from the mean time";
+    public string Legend => "Billions of floating-point operations per second (2·m·n·k per matrix product), from the median time (robust to noise from other processes)";
 
     public bool IsAvailable(Summary summary) => true;
 
@@ -50,14 +50,14 @@ public sealed class GFlopsColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (meanNs is not > 0 || Activator.CreateInstance(benchmarkCase.Descriptor.Type) is not IFlopCount counter)
+        double? medianNs = summary[benchmarkCase]?.ResultStatistics?.Median;
+        if (medianNs is not > 0 || Activator.CreateInstance(benchmarkCase.Descriptor.Type) is not IFlopCount counter)
         {
             return "-";
         }
 
         // flops per nanosecond = GFLOP/s.
-        return (counter.FlopsPerOperation(benchmarkCase) / meanNs.Value).ToString("N1", style.CultureInfo);
+        return (counter.FlopsPerOperation(benchmarkCase) / medianNs.Value).ToString("N1", style.CultureInfo);
     }
 
     public override string ToString() => ColumnName;

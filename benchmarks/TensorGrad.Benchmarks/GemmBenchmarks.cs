@@ -5,6 +5,7 @@ namespace TensorGrad.Benchmarks;
 
 /// <summary>Square matrix products C = A·B of [n, n] float32 matrices (2·n³ flops each).</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GFlopsColumn]
 public class GemmBenchmarks : DeviceBenchmark, IFlopCount
 {

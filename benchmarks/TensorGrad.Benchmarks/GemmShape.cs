@@ -10,6 +10,6 @@ public sealed record GemmShape(string Name, int M, int K, int N)
     /// <summary>Floating-point operations of the product: 2·m·n·k.</summary>
     public double Flops => 2.0 * M * K * N;
 
-    /// <summary>E.g. <c>fc1 fwd 128x784*784x256</c>.</summary>
-    public override string ToString() => $"{Name} {M}x{K}*{K}x{N}";
+    /// <summary>The name and m×k×n, e.g. <c>fc1 fwd 128x784x256</c> (at most 20 characters, which BenchmarkDotNet shows unabridged).</summary>
+    public override string ToString() => $"{Name} {M}x{K}x{N}";
 }

@@ -10,6 +10,7 @@ namespace TensorGrad.Benchmarks;
 /// where Transpose() copies the weight on every call.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GFlopsColumn]
 public class LinearBenchmarks : DeviceBenchmark, IFlopCount
 {

@@ -7,6 +7,7 @@ namespace TensorGrad.Benchmarks;
 /// invocation runs <see cref="Ops"/> multiplications, so the times are per op.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class OverheadBenchmarks : DeviceBenchmark
 {
     private const int Ops = 1000;

@@ -5,6 +5,7 @@ namespace TensorGrad.Benchmarks;
 
 /// <summary>Reductions of a [1024, 1024] float32 matrix, and softmax cross-entropy of [512, 10] logits.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ReductionBenchmarks : DeviceBenchmark
 {
     private Tensor x = null!;

@@ -10,6 +10,7 @@ namespace TensorGrad.Benchmarks;
 /// overhead, not arithmetic, sets the time.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class TinyTrainingStepBenchmarks : DeviceBenchmark
 {
     private Sequential model = null!;

@@ -10,6 +10,7 @@ namespace TensorGrad.Benchmarks;
 /// momentum 0.9) is the baseline for Adam.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class TrainingStepBenchmarks : DeviceBenchmark
 {
     private Sequential sgdModel = null!;

@@ -1,0 +1,65 @@
+using BenchmarkDotNet.Attributes;
+using TensorGrad.Nn;
+using TensorGrad.Optim;
+
+namespace TensorGrad.Benchmarks;
+
+/// <summary>
+/// One training step of the 784-256-128-10 MLP (Linear, ReLU, Linear, ReLU, Linear) with
+/// cross-entropy: forward, zero gradients, backward and the optimizer update; SGD (lr 0.01,
+/// momentum 0.9) is the baseline for Adam.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class TrainingStepBenchmarks : DeviceBenchmark
+{
+    private Sequential sgdModel = null!;
+    private Sequential adamModel = null!;
+    private Sgd sgd = null!;
+    private Adam adam = null!;
+    private Tensor x = null!;
+    private Tensor y = null!;
+
+    [Params(1, 32, 128, 512)]
+    public int Batch { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        sgdModel = Mlp(Target);
+        adamModel = Mlp(Target);
+        sgd = new Sgd(sgdModel.Parameters(), lr: 0.01, momentum: 0.9);
+        adam = new Adam(adamModel.Parameters());
+        x = Tensor.Rand([Batch, 784], seed: 1, device: Target);
+        y = Tensor.FromArray([.. Enumerable.Range(0, Batch).Select(i => (float)(i % 10))], new Shape(Batch), Target);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        x.Dispose();
+        y.Dispose();
+    }
+
+    [Benchmark(Baseline = true)]
+    public void Sgd() => Step(sgdModel, sgd);
+
+    [Benchmark]
+    public void Adam() => Step(adamModel, adam);
+
+    internal static Sequential Mlp(Device device) => new(
+        new Linear(784, 256, device, seed: 1),
+        new ReLU(),
+        new Linear(256, 128, device, seed: 2),
+        new ReLU(),
+        new Linear(128, 10, device, seed: 3));
+
+    private void Step(Sequential model, Optimizer optimizer)
+    {
+        using var tape = Tape.Begin();
+        var loss = Loss.CrossEntropy(model.Forward(x), y);
+        optimizer.ZeroGrad();
+        loss.Backward();
+        optimizer.Step();
+    }
+}

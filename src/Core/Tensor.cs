@@ -137,6 +137,18 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Returns the storage to the backend's pool. Later use throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => Release("by Dispose()");
 
+    /// <summary>
+    /// Returns the storage of a temporary made inside a composite op (a loss, a layer) to the pool
+    /// when nothing else will: no tape owns it and no recorded op refers to it.
+    /// </summary>
+    internal void ReleaseIfUnowned()
+    {
+        if (Owner is null && GradFn is null)
+        {
+            Release("as a temporary of a composite op");
+        }
+    }
+
     internal void Release(string reason)
     {
         if (buffer is null)

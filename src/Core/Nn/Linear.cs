@@ -58,7 +58,9 @@ public sealed class Linear : Module
         var y = MatMulOp.Forward(rows, Weight, transA: false, transB: true);
         if (Bias is not null)
         {
-            y += Bias;
+            var product = y;
+            y = product + Bias;
+            product.ReleaseIfUnowned();
         }
 
         if (input.Rank == 2)

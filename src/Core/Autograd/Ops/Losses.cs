@@ -24,7 +24,10 @@ public static class Loss
     public static Tensor Mse(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
     {
         SameShape("Mse", prediction, target);
-        return Reduce((prediction - target).Square(), reduction);
+        var difference = prediction - target;
+        var squared = difference.Square();
+        difference.ReleaseIfUnowned();
+        return Reduce(squared, reduction);
     }
 
     /// <summary>
@@ -44,7 +47,12 @@ public static class Loss
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
     {
         SameShape("BinaryCrossEntropyWithLogits", logits, target);
-        return Reduce(logits.Softplus() - (logits * target), reduction);
+        var softplus = logits.Softplus();
+        var product = logits * target;
+        var perElement = softplus - product;
+        softplus.ReleaseIfUnowned();
+        product.ReleaseIfUnowned();
+        return Reduce(perElement, reduction);
     }
 
     /// <summary>
@@ -64,12 +72,18 @@ public static class Loss
         return Reduce(LossOps.SoftmaxCrossEntropy(logits, classIds), reduction);
     }
 
-    private static Tensor Reduce(Tensor perElement, Reduction reduction) => reduction switch
+    /// <summary>Reduces the per-element losses (made by the loss itself) and releases them when unowned.</summary>
+    private static Tensor Reduce(Tensor perElement, Reduction reduction)
     {
-        Reduction.Mean => perElement.Mean(),
-        Reduction.Sum => perElement.Sum(),
-        _ => perElement,
-    };
+        if (reduction == Reduction.None)
+        {
+            return perElement;
+        }
+
+        var loss = reduction == Reduction.Mean ? perElement.Mean() : perElement.Sum();
+        perElement.ReleaseIfUnowned();
+        return loss;
+    }
 
     private static void SameShape(string op, Tensor prediction, Tensor target)
     {
@@ -94,7 +108,14 @@ internal static class LossOps
         try
         {
             var (logP, log1mP) = ClampedLogs(p);
-            loss = -(log1mP + (y * (logP - log1mP)));
+            var gap = logP - log1mP;
+            var weighted = y * gap;
+            var sum = log1mP + weighted;
+            loss = -sum;
+            foreach (var temporary in (Tensor[])[logP, log1mP, gap, weighted, sum])
+            {
+                temporary.ReleaseIfUnowned();
+            }
         }
         finally
         {
@@ -119,6 +140,10 @@ internal static class LossOps
         {
             Tape.Record(new SoftmaxCrossEntropyNode(logits, classIds, probabilities), losses);
         }
+        else
+        {
+            probabilities.ReleaseIfUnowned();
+        }
 
         return losses;
     }
@@ -127,7 +152,9 @@ internal static class LossOps
     private static (Tensor LogP, Tensor Log1mP) ClampedLogs(Tensor p)
     {
         var logP = p.Log();
-        var log1mP = (1.0 - p).Log();
+        var complement = 1.0 - p;
+        var log1mP = complement.Log();
+        complement.ReleaseIfUnowned();
         p.Backend.Scalar(ScalarOp.Max, logP.Buffer, LogClamp, logP.Buffer);
         p.Backend.Scalar(ScalarOp.Max, log1mP.Buffer, LogClamp, log1mP.Buffer);
         return (logP, log1mP);

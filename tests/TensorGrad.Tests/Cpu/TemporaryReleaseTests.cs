@@ -1,0 +1,33 @@
+using TensorGrad.Nn;
+
+namespace TensorGrad.Tests.Cpu;
+
+/// <summary>Composite ops used outside a tape return their temporaries to the pool, so repeated evaluation reuses storage.</summary>
+public sealed class TemporaryReleaseTests
+{
+    private static long AllocatedBy(Action action)
+    {
+        action();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void Linear_and_losses_outside_a_tape_do_not_leave_their_temporaries_unpooled()
+    {
+        // A [128, 256] float temporary is 128 KiB: anything near that means a buffer was not reused.
+        var layer = new Linear(784, 256, seed: 1);
+        using var x = Tensor.Rand([128, 784], 2);
+        using var target = Tensor.Rand([128, 256], 3);
+        using var probabilities = Tensor.Rand([128, 256], 4);
+        using var classes = Tensor.FromArray([.. Enumerable.Range(0, 128).Select(i => (float)(i % 10))], 128);
+        using var logits = Tensor.Rand([128, 10], 5);
+
+        Assert.InRange(AllocatedBy(() => layer.Forward(x).Dispose()), 0, 4096);
+        Assert.InRange(AllocatedBy(() => Loss.Mse(probabilities, target).Dispose()), 0, 4096);
+        Assert.InRange(AllocatedBy(() => Loss.BinaryCrossEntropy(probabilities, target).Dispose()), 0, 8192);
+        Assert.InRange(AllocatedBy(() => Loss.BinaryCrossEntropyWithLogits(probabilities, target).Dispose()), 0, 4096);
+        Assert.InRange(AllocatedBy(() => Loss.CrossEntropy(logits, classes).Dispose()), 0, 4096);
+    }
+}

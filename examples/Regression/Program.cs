@@ -18,10 +18,12 @@ var trueWeights = Tensor.FromArray([1.5f, -2f, 1f, 0.5f], new Shape(4, 1), devic
 var y = (x.MatMul(trueWeights) + 0.3).Sigmoid();
 
 // Part 1: raw tensors and hand-written gradient descent.
-var w1 = Tensor.Randn([4, 8], random, device: device) * 0.01;
+var w1 = Tensor.Randn([4, 8], random, device: device);
 var b1 = Tensor.Zeros([8], device);
-var w2 = Tensor.Randn([8, 1], random, device: device) * 0.01;
+var w2 = Tensor.Randn([8, 1], random, device: device);
 var b2 = Tensor.Zeros([1], device);
+w1.MulInPlace(0.01);
+w2.MulInPlace(0.01);
 Tensor[] parameters = [w1, b1, w2, b2];
 foreach (var p in parameters)
 {

@@ -49,6 +49,13 @@ public sealed partial class Tensor
         Backend.Copy(moved.Buffer, Buffer);
     }
 
+    /// <summary><c>this *= factor</c> in place (e.g. to rescale an initialization).</summary>
+    public void MulInPlace(double factor)
+    {
+        CheckInPlace("MulInPlace", this);
+        Backend.Scalar(ScalarOp.Mul, Buffer, factor, Buffer);
+    }
+
     /// <summary>Sets every element to <paramref name="value"/> in place.</summary>
     public void Fill(double value)
     {

@@ -167,22 +167,7 @@ public static class Checkpoint
     /// <summary>Checks that <paramref name="parameters"/> has exactly the model's names and shapes.</summary>
     private static void CheckFits(string path, Module model, Dictionary<string, Tensor> parameters)
     {
-        var own = model.NamedParameters();
-        var problems = new List<string>();
-        foreach (var (name, p) in own)
-        {
-            if (!parameters.TryGetValue(name, out var stored))
-            {
-                problems.Add($"'{CheckpointFormat.ModelPrefix}{name}' {p.Shape} is missing");
-            }
-            else if (stored.Shape != p.Shape)
-            {
-                problems.Add($"'{CheckpointFormat.ModelPrefix}{name}' is {stored.Shape} in the file but {p.Shape} in the model");
-            }
-        }
-
-        var names = own.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        problems.AddRange(parameters.Keys.Where(k => !names.Contains(k)).Select(k => $"'{CheckpointFormat.ModelPrefix}{k}' is not a parameter of the model"));
+        var problems = model.StateDictProblems(parameters, strict: true, CheckpointFormat.ModelPrefix, "the file");
         if (problems.Count > 0)
         {
             throw new ArgumentException($"Checkpoint.Load('{path}'): the checkpoint does not fit {model.GetType().Name}: {string.Join("; ", problems)}. Nothing was loaded.", nameof(model));

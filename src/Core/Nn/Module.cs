@@ -113,45 +113,57 @@ public abstract class Module
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var own = NamedParameters();
-        var problems = new List<string>();
-        foreach (var (name, p) in own)
-        {
-            if (!state.TryGetValue(name, out var source))
-            {
-                if (strict)
-                {
-                    problems.Add($"'{name}' {p.Shape} is missing");
-                }
-            }
-            else if (source.IsDisposed)
-            {
-                problems.Add($"'{name}' has been disposed");
-            }
-            else if (source.Shape != p.Shape)
-            {
-                problems.Add($"'{name}' is {source.Shape} in the state dictionary but {p.Shape} in the model");
-            }
-        }
-
-        if (strict)
-        {
-            var names = own.Select(p => p.Name).ToHashSet();
-            problems.AddRange(state.Keys.Where(k => !names.Contains(k)).Select(k => $"'{k}' is not a parameter of this model"));
-        }
-
+        var problems = StateDictProblems(state, strict);
         if (problems.Count > 0)
         {
             throw new ArgumentException($"LoadStateDict into {GetType().Name}: {string.Join("; ", problems)}. Nothing was loaded.", nameof(state));
         }
 
-        foreach (var (name, p) in own)
+        foreach (var (name, p) in NamedParameters())
         {
             if (state.TryGetValue(name, out var source))
             {
                 p.CopyFrom(source);
             }
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="state"/> cannot be loaded into this model (empty when it can): shape
+    /// mismatches and disposed tensors, and with <paramref name="strict"/> missing and unexpected
+    /// names. Names in the messages carry <paramref name="keyPrefix"/>, and
+    /// <paramref name="source"/> says where the state came from.
+    /// </summary>
+    internal List<string> StateDictProblems(IReadOnlyDictionary<string, Tensor> state, bool strict, string keyPrefix = "", string source = "the state dictionary")
+    {
+        var own = NamedParameters();
+        var problems = new List<string>();
+        foreach (var (name, p) in own)
+        {
+            if (!state.TryGetValue(name, out var stored))
+            {
+                if (strict)
+                {
+                    problems.Add($"'{keyPrefix}{name}' {p.Shape} is missing");
+                }
+            }
+            else if (stored.IsDisposed)
+            {
+                problems.Add($"'{keyPrefix}{name}' has been disposed");
+            }
+            else if (stored.Shape != p.Shape)
+            {
+                problems.Add($"'{keyPrefix}{name}' is {stored.Shape} in {source} but {p.Shape} in the model");
+            }
+        }
+
+        if (strict)
+        {
+            var names = own.Select(p => p.Name).ToHashSet();
+            problems.AddRange(state.Keys.Where(k => !names.Contains(k)).Select(k => $"'{keyPrefix}{k}' is not a parameter of this model"));
+        }
+
+        return problems;
     }
 
     /// <summary>The module tree, one module per line with its settings, as PyTorch prints models.</summary>

@@ -48,7 +48,7 @@ public abstract class LRScheduler
     public void Step() => StepCount++;
 
     /// <summary>Sets the rate for step 0; derived constructors call it once their settings are validated.</summary>
-    protected void Start() => Optimizer.LearningRate = LearningRateAt(0);
+    protected void Start() => StepCount = 0;
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the rule when <paramref name="valid"/> is false.</summary>
     protected void Require(bool valid, double value, string paramName, string rule) => Validate.Require(valid, value, paramName, GetType().Name, rule);

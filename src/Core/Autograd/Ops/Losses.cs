@@ -112,10 +112,11 @@ internal static class LossOps
             var weighted = y * gap;
             var sum = log1mP + weighted;
             loss = -sum;
-            foreach (var temporary in (Tensor[])[logP, log1mP, gap, weighted, sum])
-            {
-                temporary.ReleaseIfUnowned();
-            }
+            logP.ReleaseIfUnowned();
+            log1mP.ReleaseIfUnowned();
+            gap.ReleaseIfUnowned();
+            weighted.ReleaseIfUnowned();
+            sum.ReleaseIfUnowned();
         }
         finally
         {

@@ -45,6 +45,9 @@ public static class BackendRegistry
     /// <summary>True when <paramref name="device"/> has a working backend on this machine.</summary>
     public static bool IsAvailable(Device device) => Resolve(device).Backend is not null;
 
+    /// <summary>Why <paramref name="device"/> has no working backend here, or null when it has one.</summary>
+    public static string? UnavailableReason(Device device) => Resolve(device) is { Backend: null } failed ? failed.Reason : null;
+
     /// <summary>The backend for <paramref name="device"/>, or an exception explaining why there is none.</summary>
     public static IBackend Get(Device device) =>
         Resolve(device).Backend ?? throw new InvalidOperationException($"Device {device} is not available: {Resolve(device).Reason}");

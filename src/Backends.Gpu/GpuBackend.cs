@@ -1,0 +1,254 @@
+using System.Numerics;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.OpenCL;
+
+namespace TensorGrad.Backends.Gpu;
+
+/// <summary>
+/// The backend of one ILGPU accelerator (a CUDA GPU, an OpenCL device, or ILGPU's CPU
+/// accelerator): pooled device memory, kernels compiled once and launched asynchronously on the
+/// accelerator's stream. The host waits only where it reads results (downloads, norms, label
+/// checks). Float32 always; float64 where the device has it.
+/// </summary>
+public sealed partial class GpuBackend : BackendBase, IDisposable
+{
+    private const int MaxGroupSize = 256;
+
+    [ThreadStatic]
+    private static GpuBackend? boundOnThread;
+
+    private readonly DeviceMemoryPool pool;
+    private readonly KernelCache kernels;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> invalidLabel;
+    private readonly int groupSize;
+    private readonly int maxGroups;
+
+    internal GpuBackend(Device device, Accelerator accelerator)
+    {
+        Device = device;
+        Accelerator = accelerator;
+        pool = new DeviceMemoryPool(accelerator);
+        kernels = new KernelCache(accelerator);
+        invalidLabel = accelerator.Allocate1D<int>(1);
+        groupSize = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(MaxGroupSize, accelerator.MaxNumThreadsPerGroup) + 1) / 2;
+        maxGroups = accelerator.AcceleratorType == AcceleratorType.CPU ? Math.Max(1, accelerator.NumMultiprocessors) : accelerator.NumMultiprocessors * 8;
+        boundOnThread = this;
+    }
+
+    /// <inheritdoc />
+    public override Device Device { get; }
+
+    /// <summary>The ILGPU accelerator this backend runs on.</summary>
+    internal Accelerator Accelerator { get; }
+
+    /// <summary>Device memory blocks taken from the accelerator so far; a steady training step adds none.</summary>
+    internal long DeviceAllocations => pool.DeviceAllocations;
+
+    /// <summary>Kernels compiled and loaded so far.</summary>
+    internal int LoadedKernels => kernels.Count;
+
+    private AcceleratorStream Stream => Accelerator.DefaultStream;
+
+    /// <inheritdoc />
+    public override bool Supports(DType dtype) =>
+        dtype == DType.Float32 || (dtype == DType.Float64 && Accelerator.Capabilities is not CLCapabilityContext { Float64: false });
+
+    /// <inheritdoc />
+    public override DeviceBuffer Allocate(long length, DType dtype)
+    {
+        if (length > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"Allocate: {length} elements exceed the GPU backend's limit of {int.MaxValue} per tensor on {Device}.");
+        }
+
+        if (!Supports(dtype))
+        {
+            throw new NotSupportedException($"Allocate: {Device} ({Accelerator.Name}) has no {dtype} support.");
+        }
+
+        Bind();
+        return dtype == DType.Float64
+            ? new GpuBuffer<double>(pool.Rent<double>(length), length, dtype, this)
+            : new GpuBuffer<float>(pool.Rent<float>(length), length, dtype, this);
+    }
+
+    /// <inheritdoc />
+    public override void Release(DeviceBuffer buffer)
+    {
+        switch (buffer)
+        {
+            case GpuBuffer<float> f when f.Owner == this: pool.Return(f.Memory); break;
+            case GpuBuffer<double> d when d.Owner == this: pool.Return(d.Memory); break;
+            default: throw Foreign(buffer);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Upload(ReadOnlySpan<float> source, DeviceBuffer destination)
+    {
+        Bind();
+        if (destination is GpuBuffer<float> f)
+        {
+            f.View.CopyFromCPU(Stream, source);
+        }
+        else
+        {
+            var converted = new double[source.Length];
+            for (int i = 0; i < source.Length; i++)
+            {
+                converted[i] = source[i];
+            }
+
+            D(destination).View.CopyFromCPU(Stream, converted);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Upload(ReadOnlySpan<double> source, DeviceBuffer destination)
+    {
+        Bind();
+        if (destination is GpuBuffer<double> d)
+        {
+            d.View.CopyFromCPU(Stream, source);
+        }
+        else
+        {
+            var converted = new float[source.Length];
+            for (int i = 0; i < source.Length; i++)
+            {
+                converted[i] = (float)source[i];
+            }
+
+            F(destination).View.CopyFromCPU(Stream, converted);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Download(DeviceBuffer source, Span<float> destination)
+    {
+        Bind();
+        if (source is GpuBuffer<float> f)
+        {
+            f.View.CopyToCPU(Stream, destination);
+        }
+        else
+        {
+            var values = new double[destination.Length];
+            D(source).View.CopyToCPU(Stream, values);
+            for (int i = 0; i < values.Length; i++)
+            {
+                destination[i] = (float)values[i];
+            }
+        }
+
+        Stream.Synchronize();
+    }
+
+    /// <inheritdoc />
+    public override void Download(DeviceBuffer source, Span<double> destination)
+    {
+        Bind();
+        if (source is GpuBuffer<double> d)
+        {
+            d.View.CopyToCPU(Stream, destination);
+        }
+        else
+        {
+            var values = new float[destination.Length];
+            F(source).View.CopyToCPU(Stream, values);
+            for (int i = 0; i < values.Length; i++)
+            {
+                destination[i] = values[i];
+            }
+        }
+
+        Stream.Synchronize();
+    }
+
+    /// <inheritdoc />
+    public override void Copy(DeviceBuffer source, DeviceBuffer destination)
+    {
+        Bind();
+        switch (source, destination)
+        {
+            case (GpuBuffer<float> s, GpuBuffer<float> d): s.View.CopyTo(Stream, d.View); break;
+            case (GpuBuffer<double> s, GpuBuffer<double> d): s.View.CopyTo(Stream, d.View); break;
+            case (GpuBuffer<float> s, GpuBuffer<double> d) when d.Length > 0:
+                kernels.Get<ArrayView<float>, ArrayView<double>>(Kernels.ElementwiseKernels.ToDouble)(Elementwise(d.Length), s.View, d.View);
+                break;
+            case (GpuBuffer<double> s, GpuBuffer<float> d) when d.Length > 0:
+                kernels.Get<ArrayView<double>, ArrayView<float>>(Kernels.ElementwiseKernels.ToSingle)(Elementwise(d.Length), s.View, d.View);
+                break;
+            case (GpuBuffer<float> or GpuBuffer<double>, GpuBuffer<float> or GpuBuffer<double>): break;
+            default: throw Foreign(source is GpuBuffer<float> or GpuBuffer<double> ? destination : source);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Fill(DeviceBuffer destination, double value)
+    {
+        Bind();
+        if (destination.DType == DType.Float32)
+        {
+            Fill(F(destination), (float)value);
+        }
+        else
+        {
+            Fill(D(destination), value);
+        }
+    }
+
+    /// <summary>Waits for every launched kernel and copy to finish.</summary>
+    public void Synchronize()
+    {
+        Bind();
+        Stream.Synchronize();
+    }
+
+    /// <summary>Frees the pooled device memory and the accelerator.</summary>
+    public void Dispose()
+    {
+        pool.Dispose();
+        invalidLabel.Dispose();
+        Accelerator.Dispose();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Device} ({Accelerator.Name})";
+
+    private void Fill<T>(GpuBuffer<T> y, T value)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (y.Length > 0)
+        {
+            kernels.Get<ArrayView<T>, T>(Kernels.ElementwiseKernels.Fill)(Elementwise(y.Length), y.View, value);
+        }
+    }
+
+    /// <summary>Makes this accelerator current on the calling thread (CUDA contexts are per thread); a no-op when it already is.</summary>
+    private void Bind()
+    {
+        if (boundOnThread != this)
+        {
+            Accelerator.Bind();
+            boundOnThread = this;
+        }
+    }
+
+    /// <summary>A grid-stride launch over <paramref name="n"/> elements: enough groups to cover them, at most a few per multiprocessor.</summary>
+    private KernelConfig Elementwise(long n) =>
+        new((int)Math.Clamp((n + groupSize - 1) / groupSize, 1, maxGroups), groupSize);
+
+    /// <summary>A launch of <paramref name="groups"/> groups of <paramref name="threads"/> threads with <paramref name="sharedElements"/> elements of dynamic shared memory.</summary>
+    private static KernelConfig WithShared<T>(int groups, int threads, int sharedElements)
+        where T : unmanaged =>
+        new(new Index1D(groups), new Index1D(threads), SharedMemoryConfig.RequestDynamic<T>(sharedElements));
+
+    private GpuBuffer<float> F(DeviceBuffer buffer) => buffer as GpuBuffer<float> is { } f && f.Owner == this ? f : throw Foreign(buffer);
+
+    private GpuBuffer<double> D(DeviceBuffer buffer) => buffer as GpuBuffer<double> is { } d && d.Owner == this ? d : throw Foreign(buffer);
+
+    private ArgumentException Foreign(DeviceBuffer buffer) =>
+        new($"The {Device} backend was given a {buffer.GetType().Name} ({buffer.DType}, {buffer.Length} elements) that it did not allocate; move tensors with To({Device}).");
+}

@@ -1,0 +1,74 @@
+using ILGPU.Runtime;
+using ILGPU.Runtime.OpenCL;
+using TensorGrad.Backends;
+using TensorGrad.Backends.Gpu;
+
+[assembly: BackendProvider(typeof(GpuProvider))]
+
+namespace TensorGrad.Backends.Gpu;
+
+/// <summary>Creates <see cref="GpuBackend"/>s for CUDA, OpenCL and ILGPU CPU-accelerator devices, one per device, on first use.</summary>
+public sealed class GpuProvider : IBackendProvider
+{
+    /// <inheritdoc />
+    public IReadOnlyList<DeviceKind> Kinds { get; } = [DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.IlgpuCpu];
+
+    /// <inheritdoc />
+    public IBackend? TryCreate(Device device, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        IReadOnlyList<ILGPU.Runtime.Device> devices;
+        try
+        {
+            devices = IlgpuRuntime.DevicesOf(device.Kind);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or InvalidOperationException)
+        {
+            reason = $"ILGPU could not start: {e.GetType().Name}: {e.Message}";
+            return null;
+        }
+
+        if (device.Index >= devices.Count)
+        {
+            reason = devices.Count == 0
+                ? $"ILGPU finds no {Describe(device.Kind)} on this machine."
+                : $"ILGPU finds {devices.Count} {Describe(device.Kind)}(s); there is no index {device.Index}.";
+            return null;
+        }
+
+        if (Unsupported(devices[device.Index]) is { } missing)
+        {
+            reason = missing;
+            return null;
+        }
+
+        try
+        {
+            var accelerator = devices[device.Index].CreateAccelerator(IlgpuRuntime.Context);
+            var backend = new GpuBackend(device, accelerator);
+            IlgpuRuntime.DisposeAtExit(backend);
+            reason = "";
+            return backend;
+        }
+        catch (Exception e) when (e is NotSupportedException or AcceleratorException or InvalidOperationException or ArgumentException)
+        {
+            reason = $"{devices[device.Index].Name} cannot run TensorGrad's kernels: {e.GetType().Name}: {e.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>Why ILGPU cannot compile TensorGrad's kernels for <paramref name="device"/>, or null when it can.</summary>
+    internal static string? Unsupported(ILGPU.Runtime.Device device) =>
+        device is CLDevice { Capabilities.GenericAddressSpace: false } cl
+            ? $"{cl.Name} ({cl.DeviceVersion}, OpenCL C {cl.CVersion}) lacks the generic address space ILGPU's OpenCL backend needs (OpenCL 2.0+; PoCL has it for CPUs from 4.0)."
+            : null;
+
+    /// <summary>How a device kind is named in messages.</summary>
+    internal static string Describe(DeviceKind kind) => kind switch
+    {
+        DeviceKind.Cuda => "CUDA device",
+        DeviceKind.OpenCL => "OpenCL device",
+        DeviceKind.IlgpuCpu => "ILGPU CPU accelerator",
+        _ => $"{kind} device",
+    };
+}

@@ -1,0 +1,97 @@
+using System.Numerics;
+using ILGPU;
+
+namespace TensorGrad.Backends.Gpu.Kernels;
+
+/// <summary>
+/// Grid-stride elementwise kernels: fill, dtype conversion, unary, tensor-scalar, binary (same shape and broadcast), expand, bias add.
+/// Kernels avoid the generic-math conversions (T.CreateTruncating and kin): their bodies test
+/// types with typeof, which ILGPU cannot compile.
+/// </summary>
+internal static class ElementwiseKernels
+{
+    public static void Fill<T>(ArrayView<T> y, T value)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = value;
+        }
+    }
+
+    public static void ToDouble(ArrayView<float> x, ArrayView<double> y)
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = x[i];
+        }
+    }
+
+    public static void ToSingle(ArrayView<double> x, ArrayView<float> y)
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = (float)x[i];
+        }
+    }
+
+    public static void Unary<T, TOp>(ArrayView<T> x, ArrayView<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IUnaryOperator<T>
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = TOp.Apply(x[i]);
+        }
+    }
+
+    public static void Scalar<T, TOp>(ArrayView<T> x, T scalar, ArrayView<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IBinaryOperator<T>
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = TOp.Apply(x[i], scalar);
+        }
+    }
+
+    public static void Binary<T, TOp>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IBinaryOperator<T>
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = TOp.Apply(a[i], b[i]);
+        }
+    }
+
+    public static void BroadcastBinary<T, TOp>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> y, BroadcastLayout layout)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IBinaryOperator<T>
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = TOp.Apply(a[layout.OffsetA(i)], b[layout.OffsetB(i)]);
+        }
+    }
+
+    /// <summary>y[i] = x[broadcast source of i]; the layout's second input is unused.</summary>
+    public static void Expand<T>(ArrayView<T> x, ArrayView<T> y, BroadcastLayout layout)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = x[layout.OffsetA(i)];
+        }
+    }
+
+    /// <summary>y[r, c] = x[r, c] + bias[c].</summary>
+    public static void BiasAdd<T>(ArrayView<T> x, ArrayView<T> bias, ArrayView<T> y, int cols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = x[i] + bias[i % cols];
+        }
+    }
+}

@@ -26,14 +26,30 @@ public class ElementwiseBenchmarks : DeviceBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public void Add() => (a + b).Dispose();
+    public void Add()
+    {
+        (a + b).Dispose();
+        Synchronize();
+    }
 
     [Benchmark]
-    public void Mul() => (a * b).Dispose();
+    public void Mul()
+    {
+        (a * b).Dispose();
+        Synchronize();
+    }
 
     [Benchmark]
-    public void Sigmoid() => a.Sigmoid().Dispose();
+    public void Sigmoid()
+    {
+        a.Sigmoid().Dispose();
+        Synchronize();
+    }
 
     [Benchmark]
-    public void Relu() => a.Relu().Dispose();
+    public void Relu()
+    {
+        a.Relu().Dispose();
+        Synchronize();
+    }
 }

@@ -30,7 +30,11 @@ public class GemmBenchmarks : DeviceBenchmark, IFlopCount
     }
 
     [Benchmark]
-    public void MatMul() => a.MatMul(b).Dispose();
+    public void MatMul()
+    {
+        a.MatMul(b).Dispose();
+        Synchronize();
+    }
 
     public double FlopsPerOperation(BenchmarkCase benchmarkCase)
     {

@@ -42,6 +42,8 @@ public class LinearBenchmarks : DeviceBenchmark, IFlopCount
         using var tape = Tape.Begin();
         using var noGrad = Tape.NoGrad();
         layer.Forward(x);
+
+        Synchronize();
     }
 
     [Benchmark]
@@ -50,6 +52,8 @@ public class LinearBenchmarks : DeviceBenchmark, IFlopCount
         using var tape = Tape.Begin();
         using var noGrad = Tape.NoGrad();
         _ = x.MatMul(layer.Weight.Transpose()) + layer.Bias!;
+
+        Synchronize();
     }
 
     public double FlopsPerOperation(BenchmarkCase benchmarkCase) => 2.0 * (int)benchmarkCase.Parameters[nameof(Batch)] * 784 * 256;

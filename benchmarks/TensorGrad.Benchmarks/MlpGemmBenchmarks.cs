@@ -51,7 +51,11 @@ public class MlpGemmBenchmarks : DeviceBenchmark, IFlopCount
     }
 
     [Benchmark]
-    public void MatMul() => a.MatMul(b).Dispose();
+    public void MatMul()
+    {
+        a.MatMul(b).Dispose();
+        Synchronize();
+    }
 
     public double FlopsPerOperation(BenchmarkCase benchmarkCase) => ((GemmShape)benchmarkCase.Parameters[nameof(Shape)]).Flops;
 }

@@ -40,6 +40,8 @@ public class OverheadBenchmarks : DeviceBenchmark
         {
             (a * b).Dispose();
         }
+
+        Synchronize();
     }
 
     /// <summary><c>a * b</c> recorded on a tape, which releases the results when disposed.</summary>
@@ -51,6 +53,8 @@ public class OverheadBenchmarks : DeviceBenchmark
         {
             _ = a * b;
         }
+
+        Synchronize();
     }
 
     /// <summary>A recorded chain <c>x = x * b</c> of <see cref="Ops"/> ops, then one backward pass through all of them.</summary>
@@ -65,5 +69,7 @@ public class OverheadBenchmarks : DeviceBenchmark
         }
 
         x.Backward();
+
+        Synchronize();
     }
 }

@@ -29,16 +29,32 @@ public class ReductionBenchmarks : DeviceBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public void Sum() => x.Sum().Dispose();
+    public void Sum()
+    {
+        x.Sum().Dispose();
+        Synchronize();
+    }
 
     [Benchmark]
-    public void MeanAxis0() => x.Mean(axis: 0).Dispose();
+    public void MeanAxis0()
+    {
+        x.Mean(axis: 0).Dispose();
+        Synchronize();
+    }
 
     [Benchmark]
-    public void MeanAxis1() => x.Mean(axis: 1).Dispose();
+    public void MeanAxis1()
+    {
+        x.Mean(axis: 1).Dispose();
+        Synchronize();
+    }
 
     [Benchmark]
-    public void Max() => x.Max().Dispose();
+    public void Max()
+    {
+        x.Max().Dispose();
+        Synchronize();
+    }
 
     // The loss makes intermediates (per-row losses, probabilities) that only a tape releases;
     // nothing is recorded since the logits do not require gradients.
@@ -47,5 +63,7 @@ public class ReductionBenchmarks : DeviceBenchmark
     {
         using var tape = Tape.Begin();
         Loss.CrossEntropy(logits, classIds);
+
+        Synchronize();
     }
 }

@@ -42,5 +42,7 @@ public class TinyTrainingStepBenchmarks : DeviceBenchmark
         sgd.ZeroGrad();
         loss.Backward();
         sgd.Step();
+
+        Synchronize();
     }
 }

@@ -42,10 +42,18 @@ public class TrainingStepBenchmarks : DeviceBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public void Sgd() => Step(sgdModel, sgd);
+    public void Sgd()
+    {
+        Step(sgdModel, sgd);
+        Synchronize();
+    }
 
     [Benchmark]
-    public void Adam() => Step(adamModel, adam);
+    public void Adam()
+    {
+        Step(adamModel, adam);
+        Synchronize();
+    }
 
     internal static Sequential Mlp(Device device) => new(
         new Linear(784, 256, device, seed: 1),

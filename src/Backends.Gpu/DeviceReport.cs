@@ -47,7 +47,7 @@ public sealed record DeviceReport(Device Device, string Name, long MemoryBytes, 
     private static string Describe(ILGPU.Runtime.Device device) => device switch
     {
         CudaDevice cuda => $"{cuda.Architecture}, driver {cuda.DriverVersion}, instruction set {cuda.InstructionSet}",
-        CLDevice cl => $"{cl.DeviceVersion}, OpenCL C {cl.CVersion}, float64 {YesNo(cl.Capabilities.Float64)}, generic address space {YesNo(cl.Capabilities.GenericAddressSpace)}",
+        CLDevice cl => $"OpenCL {cl.DeviceVersion}, OpenCL C {cl.CVersion.Major}.{cl.CVersion.Minor}, float64 {YesNo(cl.Capabilities.Float64)}, generic address space {YesNo(cl.Capabilities.GenericAddressSpace)}",
         _ => $"{device.AcceleratorType} accelerator (GPU kernels run on CPU threads; for tests)",
     };
 

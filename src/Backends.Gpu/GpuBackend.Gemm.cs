@@ -46,6 +46,12 @@ public sealed partial class GpuBackend
             return;
         }
 
+        if (g.M < GemmKernel.DirectBelow || g.N < GemmKernel.DirectBelow)
+        {
+            kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmArguments<T>>(GemmKernel.Direct)(Elementwise((long)g.M * g.N), a.View, b.View, c.View, g);
+            return;
+        }
+
         int tile = g.Side * GemmKernel.Block;
         long tiles = (long)((g.M + tile - 1) / tile) * ((g.N + tile - 1) / tile);
         var config = WithShared<T>((int)Math.Min(tiles, maxGroups * 4L), g.Side * g.Side, GemmKernel.SharedElements(g.Side));

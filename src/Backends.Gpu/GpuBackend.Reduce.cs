@@ -11,6 +11,12 @@ public sealed partial class GpuBackend
     /// <summary>Below this many outputs a long axis is reduced by whole groups rather than single threads.</summary>
     private int FewOutputs => maxGroups * groupSize / 4;
 
+    /// <summary>
+    /// Elements each thread squares and sums in the element type before its group's partial goes to
+    /// the host, which adds the partials in double: the CPU backend's chunked accuracy.
+    /// </summary>
+    private const int SquaresPerThread = 256;
+
     /// <inheritdoc />
     public override void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y)
     {
@@ -117,7 +123,7 @@ public sealed partial class GpuBackend
             return 0;
         }
 
-        int groups = Elementwise(x.Length).GridDim.X;
+        int groups = (int)Math.Min(ushort.MaxValue, ((x.Length / SquaresPerThread) + groupSize) / groupSize);
         var partials = pool.Rent<T>(groups);
         try
         {

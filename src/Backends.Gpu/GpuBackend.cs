@@ -199,8 +199,8 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
         }
     }
 
-    /// <summary>Waits for every launched kernel and copy to finish.</summary>
-    public void Synchronize()
+    /// <inheritdoc />
+    public override void Synchronize()
     {
         Bind();
         Stream.Synchronize();

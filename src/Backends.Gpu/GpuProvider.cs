@@ -60,7 +60,7 @@ public sealed class GpuProvider : IBackendProvider
     /// <summary>Why ILGPU cannot compile TensorGrad's kernels for <paramref name="device"/>, or null when it can.</summary>
     internal static string? Unsupported(ILGPU.Runtime.Device device) =>
         device is CLDevice { Capabilities.GenericAddressSpace: false } cl
-            ? $"{cl.Name} ({cl.DeviceVersion}, OpenCL C {cl.CVersion}) lacks the generic address space ILGPU's OpenCL backend needs (OpenCL 2.0+; PoCL has it for CPUs from 4.0)."
+            ? $"{cl.Name} (OpenCL {cl.DeviceVersion}, OpenCL C {cl.CVersion.Major}.{cl.CVersion.Minor}) lacks the generic address space ILGPU's OpenCL backend needs (OpenCL 2.0+; PoCL has it for CPUs from 4.0)."
             : null;
 
     /// <summary>How a device kind is named in messages.</summary>

@@ -99,6 +99,12 @@ public sealed class Device : IEquatable<Device>
     /// <summary>True when this device has a working backend on this machine (loads it on first use).</summary>
     public bool IsAvailable => BackendRegistry.IsAvailable(this);
 
+    /// <summary>
+    /// Waits until all work launched on this device has finished. GPU kernels run asynchronously;
+    /// reading a tensor waits by itself, so this is for timing and for handing buffers to other code.
+    /// </summary>
+    public void Synchronize() => Backend.Synchronize();
+
     /// <summary>The backend that runs this device's kernels (loaded on first use).</summary>
     internal IBackend Backend => BackendRegistry.Get(this);
 
@@ -110,6 +116,12 @@ public sealed class Device : IEquatable<Device>
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Kind, Index);
+
+    /// <summary>True when both name the same device (or both are null).</summary>
+    public static bool operator ==(Device? left, Device? right) => left?.Equals(right) ?? right is null;
+
+    /// <summary>True when they name different devices.</summary>
+    public static bool operator !=(Device? left, Device? right) => !(left == right);
 
     /// <summary>Formats as <c>cpu</c>, <c>cuda:0</c>, <c>opencl:1</c>, <c>ilgpu-cpu:0</c>.</summary>
     public override string ToString() => Kind switch

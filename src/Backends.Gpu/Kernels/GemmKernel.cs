@@ -26,6 +26,9 @@ internal static class GemmKernel
     /// <summary>Register block size per thread along each dimension.</summary>
     public const int Block = 4;
 
+    /// <summary>Below this many rows or columns of C the direct kernel is used: a tile would sit mostly idle.</summary>
+    public const int DirectBelow = 64;
+
     /// <summary>Shared memory elements a launch needs for a group of side × side threads.</summary>
     public static int SharedElements(int side) => 2 * side * side * Block;
 
@@ -84,6 +87,24 @@ internal static class GemmKernel
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>A thread per element of C, looping over k: for thin products (a batch of one, a narrow layer), where tiles would idle.</summary>
+    public static void Direct<T>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, GemmArguments<T> g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int at = GridLoop.Start; at < g.M * g.N; at += GridLoop.Step)
+        {
+            int i = at / g.N, j = at % g.N;
+            T sum = T.Zero;
+            for (int p = 0; p < g.K; p++)
+            {
+                sum += a[g.TransA != 0 ? (p * g.M) + i : (i * g.K) + p] * b[g.TransB != 0 ? (j * g.K) + p : (p * g.N) + j];
+            }
+
+            T value = g.Alpha * sum;
+            c[at] = g.Beta == T.Zero ? value : value + (g.Beta * c[at]);
         }
     }
 

@@ -70,6 +70,12 @@ public abstract class BackendBase : IBackend
     public abstract void Transpose2D(DeviceBuffer x, int rows, int cols, DeviceBuffer y);
 
     /// <inheritdoc />
+    /// <remarks>Default: nothing, for backends whose kernels finish before they return.</remarks>
+    public virtual void Synchronize()
+    {
+    }
+
+    /// <inheritdoc />
     /// <remarks>Default: fill y with zeros, then add x with broadcasting.</remarks>
     public virtual void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
     {

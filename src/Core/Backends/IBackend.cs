@@ -93,6 +93,9 @@ public interface IBackend
     /// <summary>gradLogits[r, c] = (probabilities[r, c] - [c == label r]) · gradLosses[r].</summary>
     void SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer gradLosses, int rows, int classes, DeviceBuffer gradLogits);
 
+    /// <summary>Waits until every kernel and copy launched so far has finished (a no-op on synchronous backends).</summary>
+    void Synchronize();
+
     /// <summary>Σ x[i]², accumulated in double precision; waits for pending work.</summary>
     double SumOfSquares(DeviceBuffer x);
 

@@ -13,6 +13,9 @@ public abstract partial class BackendSuite
     /// <summary>True when the device has float64 storage (gradient checks then run on it directly).</summary>
     protected virtual bool SupportsFloat64 => true;
 
+    /// <summary>Why this device's kernel launches allocate managed memory of their own, or null when they do not.</summary>
+    protected virtual string? LaunchesAllocate => null;
+
     protected Tensor T(float[] data, params int[] shape) => Tensor.FromArray(data, new Shape(shape), Device);
 
     protected Tensor T64(double[] data, params int[] shape) => Tensor.FromArray(data, new Shape(shape), Device, DType.Float64);

@@ -19,7 +19,7 @@ internal static class Checks
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            return $"--device: '{name}' is not a device; use cpu, cuda[:i], opencl[:i] or auto.";
+            return $"--device: '{name}' is not a device; use cpu, cuda[:i], opencl[:i], ilgpu-cpu or auto.";
         }
 
         if (BackendRegistry.IsAvailable(device))

@@ -126,10 +126,22 @@ internal static class GemmKernel
         /// <summary>Accumulator number <paramref name="index"/> in row-major order.</summary>
         public readonly T Get(int index) => index switch
         {
-            0 => c00, 1 => c01, 2 => c02, 3 => c03,
-            4 => c10, 5 => c11, 6 => c12, 7 => c13,
-            8 => c20, 9 => c21, 10 => c22, 11 => c23,
-            12 => c30, 13 => c31, 14 => c32, _ => c33,
+            0 => c00,
+            1 => c01,
+            2 => c02,
+            3 => c03,
+            4 => c10,
+            5 => c11,
+            6 => c12,
+            7 => c13,
+            8 => c20,
+            9 => c21,
+            10 => c22,
+            11 => c23,
+            12 => c30,
+            13 => c31,
+            14 => c32,
+            _ => c33,
         };
     }
 }

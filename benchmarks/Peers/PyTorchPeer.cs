@@ -1,0 +1,152 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace TensorGrad.Peers;
+
+/// <summary>
+/// The workloads on PyTorch, in one long-lived Python process running torch_peer.py: one request
+/// per line on its stdin, one reply per line on its stdout, so interpreter start-up is not timed
+/// and the runner can interleave PyTorch with the other libraries.
+/// </summary>
+public sealed class PyTorchPeer : IPeer
+{
+    private const string InstallHint = "apt-get install python3-torch libopenblas0-pthread";
+    private readonly Process process;
+    private readonly StringWriter errors = new();
+
+    private PyTorchPeer(Process process)
+    {
+        this.process = process;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (errors)
+                {
+                    errors.WriteLine(e.Data);
+                }
+            }
+        };
+        process.BeginErrorReadLine();
+    }
+
+    public string Name => "PyTorch";
+
+    public string Description { get; private set; } = "";
+
+    /// <summary>Starts torch_peer.py with <paramref name="python"/> and waits until it has imported torch.</summary>
+    /// <exception cref="PeerUnavailableException">Python or PyTorch is missing, or the script fails to start.</exception>
+    public static PyTorchPeer Create(string python, int threads, TimingSettings timing)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "torch_peer.py");
+        if (!File.Exists(python))
+        {
+            throw new PeerUnavailableException($"{python} not found; PyTorch needs Python 3 with python3-torch ({InstallHint}).");
+        }
+
+        var start = new ProcessStartInfo(python)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[]
+        {
+            "-u", script,
+            "--threads", threads.ToString(CultureInfo.InvariantCulture),
+            "--warmup", timing.WarmupSeconds.ToString("R", CultureInfo.InvariantCulture),
+            "--sample", timing.SampleSeconds.ToString("R", CultureInfo.InvariantCulture),
+            "--samples", timing.Samples.ToString(CultureInfo.InvariantCulture),
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Debian's PyTorch runs its own ops on OpenMP threads and its matrix products on OpenBLAS's
+        // pthreads. With OpenMP's default active waiting the two pools spin against each other on a
+        // small machine, and a training step takes 1 ms or 16 ms depending on who wins; passive
+        // waiting makes PyTorch both faster and stable.
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new PeerUnavailableException($"{python} did not start.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new PeerUnavailableException($"could not start {python}: {e.Message}", e);
+        }
+
+        var peer = new PyTorchPeer(process);
+        string reply;
+        try
+        {
+            reply = peer.ReadReply();
+        }
+        catch (PeerUnavailableException)
+        {
+            peer.Dispose();
+            throw;
+        }
+
+        if (!reply.StartsWith("ready ", StringComparison.Ordinal))
+        {
+            peer.Dispose();
+            throw new PeerUnavailableException(reply.StartsWith("error ", StringComparison.Ordinal) ? reply[6..] : $"torch_peer.py answered '{reply}' instead of 'ready'.");
+        }
+
+        string[] words = reply.Split(' ');
+        peer.Description = $"PyTorch {words[1]} ({python}, {words[2]} threads, OMP_WAIT_POLICY=PASSIVE)";
+        return peer;
+    }
+
+    public double SecondsPerCall(Workload workload, TimingSettings timing)
+    {
+        process.StandardInput.WriteLine($"measure {workload.Id}");
+        process.StandardInput.Flush();
+        string reply = ReadReply();
+        if (reply.StartsWith("ok ", StringComparison.Ordinal))
+        {
+            return double.Parse(reply.AsSpan(3), CultureInfo.InvariantCulture);
+        }
+
+        throw new InvalidOperationException(reply.StartsWith("error ", StringComparison.Ordinal) ? reply[6..] : $"torch_peer.py answered '{reply}'.");
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.StandardInput.WriteLine("quit");
+            process.StandardInput.Close();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                process.Kill();
+            }
+        }
+
+        process.Dispose();
+    }
+
+    // The next line from the script, or an exception with what it wrote to stderr when it has exited.
+    private string ReadReply()
+    {
+        string? line = process.StandardOutput.ReadLine();
+        if (line is not null)
+        {
+            return line;
+        }
+
+        process.WaitForExit();
+        string stderr;
+        lock (errors)
+        {
+            stderr = errors.ToString().Trim();
+        }
+
+        throw new PeerUnavailableException($"torch_peer.py exited with code {process.ExitCode}{(stderr.Length > 0 ? $": {stderr}" : "")}.");
+    }
+}

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -6,13 +5,18 @@ using System.Runtime.Intrinsics.X86;
 namespace TensorGrad.Peers;
 
 /// <summary>
-/// The machine's float32 fused multiply-add peak: every core runs 12 independent FMA chains on the
-/// widest vectors the JIT accelerates (Vector512, else Vector256 with FMA), enough to hide the FMA
-/// latency on every port, with nothing loaded from memory.
+/// The machine's float32 fused multiply-add peak: 12 independent FMA chains on the widest vectors
+/// the JIT accelerates (Vector512, else Vector256 with FMA), enough to keep every FMA port busy,
+/// with nothing loaded from memory. Timed like the workloads (<see cref="TimingSettings"/>), on one
+/// thread and on all of them at once (one kernel call per thread through <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>,
+/// as TensorGrad's CPU kernels split their work).
 /// </summary>
 public static class FmaPeak
 {
     private const int Chains = 12;
+
+    // FMA iterations per kernel call: 2^16 · 12 chains · 16 lanes · 2 = 25 MFLOP with Vector512, about 0.25 ms on a 100 GFLOP/s core.
+    private const long Iterations = 1 << 16;
     private static float sink;
 
     /// <summary>Whether the peak can be measured: Vector512, or Vector256 with hardware FMA.</summary>
@@ -21,55 +25,25 @@ public static class FmaPeak
     /// <summary>The vector instructions the kernel uses, e.g. <c>AVX-512</c>.</summary>
     public static string Simd => Vector512.IsHardwareAccelerated ? "AVX-512" : IsSupported ? "AVX2 + FMA" : "no vector FMA";
 
-    private static int FlopsPerIteration => Chains * 2 * (Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256<float>.Count);
+    private static double FlopsPerCall => Iterations * Chains * 2.0 * (Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256<float>.Count);
 
-    /// <summary>Total GFLOP/s of <paramref name="threads"/> threads, each running the kernel for about <paramref name="seconds"/>.</summary>
+    /// <summary>GFLOP/s of the kernel on <paramref name="threads"/> threads together (1: the peak of one core).</summary>
     /// <exception cref="NotSupportedException">Neither Vector512 nor Vector256 with FMA is accelerated.</exception>
-    public static double MeasureGflops(int threads, double seconds)
+    public static double MeasureGflops(int threads, TimingSettings timing)
     {
         if (!IsSupported)
         {
             throw new NotSupportedException("Measuring the FMA peak needs Vector512 or Vector256 with FMA.");
         }
 
-        // Calibrate on one thread (the first call also compiles the kernel).
-        long iterations = 1 << 16;
-        double elapsed;
-        while ((elapsed = TimeKernel(1, iterations)) < seconds / 10)
-        {
-            iterations *= 4;
-        }
-
-        iterations = (long)(iterations * seconds / elapsed);
-        return threads * (double)iterations * FlopsPerIteration / TimeKernel(threads, iterations) / 1e9;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        double seconds = threads == 1
+            ? timing.MedianSecondsPerCall(() => Volatile.Write(ref sink, Kernel()))
+            : timing.MedianSecondsPerCall(() => Parallel.For(0, threads, options, _ => Volatile.Write(ref sink, Kernel())));
+        return threads * FlopsPerCall / seconds / 1e9;
     }
 
-    // Seconds from the moment every thread is released until the last one finishes.
-    private static double TimeKernel(int threads, long iterations)
-    {
-        using var ready = new Barrier(threads + 1);
-        var workers = new Thread[threads];
-        for (int t = 0; t < threads; t++)
-        {
-            workers[t] = new Thread(() =>
-            {
-                ready.SignalAndWait();
-                float result = Vector512.IsHardwareAccelerated ? Kernel512(iterations) : Kernel256(iterations);
-                Interlocked.Exchange(ref sink, result);
-            })
-            { IsBackground = true };
-            workers[t].Start();
-        }
-
-        ready.SignalAndWait();
-        long start = Stopwatch.GetTimestamp();
-        foreach (var worker in workers)
-        {
-            worker.Join();
-        }
-
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
-    }
+    private static float Kernel() => Vector512.IsHardwareAccelerated ? Kernel512(Iterations) : Kernel256(Iterations);
 
     // c = c·m + a converges to a / (1 - m) ≈ 1: no overflow, no denormals.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

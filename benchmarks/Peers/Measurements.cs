@@ -6,8 +6,11 @@ public sealed class Measurements
     private readonly Dictionary<(string Peer, string Workload), List<double>> seconds = [];
     private readonly Dictionary<(string Peer, string Workload), string> failures = [];
 
-    /// <summary>The FMA peak of each repeat, total GFLOP/s over all cores.</summary>
-    public List<double> FmaPeakGflops { get; } = [];
+    /// <summary>The FMA peak of one thread in each repeat, GFLOP/s.</summary>
+    public List<double> FmaCoreGflops { get; } = [];
+
+    /// <summary>The FMA peak of all threads together in each repeat, GFLOP/s.</summary>
+    public List<double> FmaTotalGflops { get; } = [];
 
     /// <summary>Records one repeat's median seconds per call.</summary>
     public void Add(string peer, Workload workload, double secondsPerCall)
@@ -31,6 +34,9 @@ public sealed class Measurements
     /// <summary>Why <paramref name="peer"/> failed on <paramref name="workload"/>, or null.</summary>
     public string? Failure(string peer, Workload workload) => failures.GetValueOrDefault((peer, workload.Id));
 
-    /// <summary>The median FMA peak over the repeats in GFLOP/s, or null if it was not measured.</summary>
-    public double? FmaPeak => FmaPeakGflops.Count > 0 ? Statistics.Median(FmaPeakGflops) : null;
+    /// <summary>The median over the repeats of the one-thread FMA peak in GFLOP/s, or null if it was not measured.</summary>
+    public double? FmaCorePeak => FmaCoreGflops.Count > 0 ? Statistics.Median(FmaCoreGflops) : null;
+
+    /// <summary>The median over the repeats of the all-thread FMA peak in GFLOP/s, or null if it was not measured.</summary>
+    public double? FmaPeak => FmaTotalGflops.Count > 0 ? Statistics.Median(FmaTotalGflops) : null;
 }

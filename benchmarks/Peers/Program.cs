@@ -43,13 +43,20 @@ root.SetAction(result =>
     int threads = Environment.ProcessorCount;
     var workloads = Workload.All(isQuick);
     var started = DateTime.UtcNow;
+
+    // OpenMP's default active waiting lets idle pool threads spin. Debian's PyTorch runs its own ops on
+    // OpenMP threads and its matrix products on OpenBLAS's pthreads, which then fight over the cores
+    // (a batch-32 step takes 1 ms or 16 ms depending on who wins), and on a busy machine spinning
+    // libtorch threads slow TorchSharp down by up to 100×. Passive waiting keeps both stable; an
+    // OMP_WAIT_POLICY already in the environment is used instead.
+    string ompWaitPolicy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE";
     string loadBefore = MachineInfo.LoadAverage();
 
     var slots = new List<PeerSlot>
     {
         new("TensorGrad", new TensorGradPeer(), null),
-        PeerSlot.Open("TorchSharp", () => TorchSharpPeer.Create(threads)),
-        PeerSlot.Open("PyTorch", () => PyTorchPeer.Create(result.GetValue(python)!, threads, timing)),
+        PeerSlot.Open("TorchSharp", () => TorchSharpPeer.Create(threads, ompWaitPolicy)),
+        PeerSlot.Open("PyTorch", () => PyTorchPeer.Create(result.GetValue(python)!, threads, timing, ompWaitPolicy)),
     };
     try
     {

@@ -36,8 +36,12 @@ public sealed class PyTorchPeer : IPeer
     public string Description { get; private set; } = "";
 
     /// <summary>Starts torch_peer.py with <paramref name="python"/> and waits until it has imported torch.</summary>
+    /// <param name="python">The Python interpreter.</param>
+    /// <param name="threads">Threads of PyTorch's intra-op pool.</param>
+    /// <param name="timing">How the script times each workload.</param>
+    /// <param name="ompWaitPolicy">OMP_WAIT_POLICY of the Python process.</param>
     /// <exception cref="PeerUnavailableException">Python or PyTorch is missing, or the script fails to start.</exception>
-    public static PyTorchPeer Create(string python, int threads, TimingSettings timing)
+    public static PyTorchPeer Create(string python, int threads, TimingSettings timing, string ompWaitPolicy)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "torch_peer.py");
         if (!File.Exists(python))
@@ -64,11 +68,7 @@ public sealed class PyTorchPeer : IPeer
             start.ArgumentList.Add(argument);
         }
 
-        // Debian's PyTorch runs its own ops on OpenMP threads and its matrix products on OpenBLAS's
-        // pthreads. With OpenMP's default active waiting the two pools spin against each other on a
-        // small machine, and a training step takes 1 ms or 16 ms depending on who wins; passive
-        // waiting makes PyTorch both faster and stable.
-        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        start.Environment["OMP_WAIT_POLICY"] = ompWaitPolicy;
 
         Process process;
         try
@@ -99,7 +99,7 @@ public sealed class PyTorchPeer : IPeer
         }
 
         string[] words = reply.Split(' ');
-        peer.Description = $"PyTorch {words[1]} ({python}, {words[2]} threads, OMP_WAIT_POLICY=PASSIVE)";
+        peer.Description = $"PyTorch {words[1]} ({python}, {words[2]} threads, OMP_WAIT_POLICY={ompWaitPolicy})";
         return peer;
     }
 

@@ -24,7 +24,7 @@ public static class ResultsTable
         var text = new StringBuilder();
         text.AppendLine("# TensorGrad, TorchSharp and PyTorch on the CPU").AppendLine();
         string peakText = peak is { } p
-            ? $"measured FP32 FMA peak {p:F0} GFLOP/s ({p / run.Threads:F0} per core, {FmaPeak.Simd} FMA chains on {run.Threads} threads)"
+            ? $"measured FP32 FMA peak {p:F0} GFLOP/s on {run.Threads} threads, {measurements.FmaCorePeak:F0} GFLOP/s on one ({FmaPeak.Simd} FMA chains)"
             : "FMA peak not measured (no accelerated vector FMA)";
         text.AppendLine($"- Machine: {MachineInfo.CpuModel()}, {Environment.ProcessorCount} cores, {FmaPeak.Simd}; {peakText}");
         text.AppendLine($"- Runtime: {MachineInfo.Runtime()}");
@@ -33,7 +33,7 @@ public static class ResultsTable
             text.AppendLine(slot.Peer is { } library ? $"- {library.Description}" : $"- {slot.Name}: not measured: {slot.Unavailable}");
         }
 
-        text.AppendLine($"- Run: {run.Started:yyyy-MM-dd HH:mm} UTC, {run.Repeats} repeats interleaved round-robin, median of the repeats; each repeat's value is the median time per call of {run.Timing.Samples} samples of about {run.Timing.SampleSeconds * 1e3:F0} ms after at least {run.Timing.WarmupSeconds * 1e3:F0} ms of warm-up; load average {run.LoadBefore} at the start, {run.LoadAfter} at the end");
+        text.AppendLine($"- Run: {run.Started:yyyy-MM-dd HH:mm} UTC, {run.Repeats} repeat{(run.Repeats == 1 ? "" : "s")} interleaved round-robin, median of the repeats; each repeat's value is the median time per call of {run.Timing.Samples} samples of about {run.Timing.SampleSeconds * 1e3:F0} ms after at least {run.Timing.WarmupSeconds * 1e3:F0} ms of warm-up; load average {run.LoadBefore} at the start, {run.LoadAfter} at the end");
         text.AppendLine();
 
         text.Append($"| Workload | {Us} |");

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace TensorGrad.Peers;
 
 /// <summary>
-/// Runs the workloads round-robin: each repeat measures the FMA peak, then every workload on every
+/// Runs the workloads round-robin: each repeat measures the FMA peak (one thread, then all), then every workload on every
 /// library before the next workload, so a change in the machine's load falls on all libraries alike.
 /// The library that goes first rotates from repeat to repeat.
 /// </summary>
@@ -21,9 +21,11 @@ public static class Runner
         {
             if (FmaPeak.IsSupported)
             {
-                double peak = FmaPeak.MeasureGflops(threads, seconds: 0.2);
-                measurements.FmaPeakGflops.Add(peak);
-                Console.WriteLine($"repeat {repeat + 1}/{repeats}: FMA peak {peak:F0} GFLOP/s, load average {MachineInfo.LoadAverage()}");
+                double core = FmaPeak.MeasureGflops(1, timing);
+                double total = FmaPeak.MeasureGflops(threads, timing);
+                measurements.FmaCoreGflops.Add(core);
+                measurements.FmaTotalGflops.Add(total);
+                Console.WriteLine($"repeat {repeat + 1}/{repeats}: FMA peak {core:F0} GFLOP/s on 1 thread, {total:F0} on {threads}; load average {MachineInfo.LoadAverage()}");
             }
 
             foreach (var workload in workloads)

@@ -11,10 +11,10 @@ public sealed class TorchSharpPeer : IPeer
     private readonly Dictionary<string, Action> steps = [];
     private readonly List<IDisposable> owned = [];
 
-    private TorchSharpPeer(int threads)
+    private TorchSharpPeer(int threads, string ompWaitPolicy)
     {
         torch.set_num_threads(threads);
-        Description = $"TorchSharp {typeof(torch).Assembly.GetName().Version} (libtorch CPU, {torch.get_num_threads()} threads)";
+        Description = $"TorchSharp {typeof(torch).Assembly.GetName().Version} (libtorch CPU, in this process, {torch.get_num_threads()} threads, OMP_WAIT_POLICY={ompWaitPolicy})";
     }
 
     public string Name => "TorchSharp";
@@ -22,9 +22,18 @@ public sealed class TorchSharpPeer : IPeer
     public string Description { get; }
 
     /// <summary>Loads libtorch and sets its thread count.</summary>
+    /// <param name="threads">Threads of libtorch's intra-op pool.</param>
+    /// <param name="ompWaitPolicy">OMP_WAIT_POLICY for libtorch's OpenMP runtime, set in the native environment before it loads.</param>
     /// <exception cref="PeerUnavailableException">libtorch or TorchSharp's glue library cannot be loaded.</exception>
-    public static TorchSharpPeer Create(int threads)
+    public static TorchSharpPeer Create(int threads, string ompWaitPolicy)
     {
+        // libgomp reads the variable from the C environment when libtorch loads; Environment.SetEnvironmentVariable
+        // changes only .NET's copy.
+        if (setenv("OMP_WAIT_POLICY", ompWaitPolicy, 1) != 0)
+        {
+            throw new PeerUnavailableException($"could not set OMP_WAIT_POLICY for libtorch (setenv failed, errno {Marshal.GetLastPInvokeError()}).");
+        }
+
         // Load the glue library first: when it fails, the dynamic loader's message names the cause
         // (a missing symbol version, a missing file), which TorchSharp's own error does not.
         string glue = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
@@ -36,13 +45,18 @@ public sealed class TorchSharpPeer : IPeer
             }
             catch (DllNotFoundException e)
             {
-                throw new PeerUnavailableException($"could not load libLibTorchSharp.so: {e.Message}", e);
+                // .NET's message ends with the dynamic loader's own line, which names the cause.
+                string cause = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+                string hint = cause.Contains("GLIBCXX_3.4.32", StringComparison.Ordinal)
+                    ? " (build with `dotnet build`, whose MarkLibTorchSharpGlibcxxWeak step fixes this copy; see benchmarks/Peers/README.md)"
+                    : "";
+                throw new PeerUnavailableException($"could not load libLibTorchSharp.so: {cause}{hint}", e);
             }
         }
 
         try
         {
-            return new TorchSharpPeer(threads);
+            return new TorchSharpPeer(threads, ompWaitPolicy);
         }
         catch (Exception e) when (e is DllNotFoundException or NotSupportedException or TypeInitializationException)
         {
@@ -75,45 +89,48 @@ public sealed class TorchSharpPeer : IPeer
     private Action Create(Workload workload)
     {
         torch.manual_seed(1);
-        switch (workload.Kind)
+        return workload.Kind switch
         {
-            case WorkloadKind.Mlp:
-            {
-                var model = Keep(nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)));
-                optim.Optimizer optimizer = workload.Optimizer == "sgd"
-                    ? optim.SGD(model.parameters(), 0.01, momentum: 0.9)
-                    : optim.Adam(model.parameters(), 1e-3);
-                var x = Keep(torch.rand(workload.Size, 784));
-                var y = Keep(torch.tensor(Enumerable.Range(0, workload.Size).Select(i => (long)(i % 10)).ToArray()));
-                return () => Step(optimizer, () => nn.functional.cross_entropy(model.forward(x), y));
-            }
+            WorkloadKind.Mlp => MlpStep(workload.Size, workload.Optimizer),
+            WorkloadKind.Tiny => TinyStep(),
+            WorkloadKind.Sgemm => Sgemm(workload.Size),
+            WorkloadKind.Add => AddOne(),
+            _ => throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "Unknown workload kind."),
+        };
+    }
 
-            case WorkloadKind.Tiny:
-            {
-                var model = Keep(nn.Sequential(nn.Linear(4, 8), nn.Sigmoid(), nn.Linear(8, 1), nn.Sigmoid()));
-                var sgd = optim.SGD(model.parameters(), 0.5);
-                var x = Keep(torch.randn(4, 4));
-                var y = Keep(torch.rand(4, 1));
-                return () => Step(sgd, () => nn.functional.mse_loss(model.forward(x), y));
-            }
+    private Action MlpStep(int batch, string optimizerName)
+    {
+        var model = Keep(nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)));
+        optim.Optimizer optimizer = optimizerName == "sgd"
+            ? optim.SGD(model.parameters(), 0.01, momentum: 0.9)
+            : optim.Adam(model.parameters(), 1e-3);
+        var x = Keep(torch.rand(batch, 784));
+        var y = Keep(torch.tensor(Enumerable.Range(0, batch).Select(i => (long)(i % 10)).ToArray()));
+        return () => Step(optimizer, () => nn.functional.cross_entropy(model.forward(x), y));
+    }
 
-            case WorkloadKind.Sgemm:
-            {
-                var a = Keep(torch.rand(workload.Size, workload.Size));
-                var b = Keep(torch.rand(workload.Size, workload.Size));
-                return () => torch.mm(a, b).Dispose();
-            }
+    private Action TinyStep()
+    {
+        var model = Keep(nn.Sequential(nn.Linear(4, 8), nn.Sigmoid(), nn.Linear(8, 1), nn.Sigmoid()));
+        var sgd = optim.SGD(model.parameters(), 0.5);
+        var x = Keep(torch.randn(4, 4));
+        var y = Keep(torch.rand(4, 1));
+        return () => Step(sgd, () => nn.functional.mse_loss(model.forward(x), y));
+    }
 
-            case WorkloadKind.Add:
-            {
-                var a = Keep(torch.ones(1));
-                var b = Keep(torch.ones(1));
-                return () => (a + b).Dispose();
-            }
+    private Action Sgemm(int n)
+    {
+        var a = Keep(torch.rand(n, n));
+        var b = Keep(torch.rand(n, n));
+        return () => torch.mm(a, b).Dispose();
+    }
 
-            default:
-                throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "Unknown workload kind.");
-        }
+    private Action AddOne()
+    {
+        var a = Keep(torch.ones(1));
+        var b = Keep(torch.ones(1));
+        return () => (a + b).Dispose();
     }
 
     // Forward and loss, zero the gradients, backward, update; the scope disposes every intermediate.
@@ -125,6 +142,9 @@ public sealed class TorchSharpPeer : IPeer
         value.backward();
         optimizer.step();
     }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setenv(string name, string value, int overwrite);
 
     private T Keep<T>(T item)
         where T : IDisposable

@@ -27,9 +27,13 @@ public sealed class TorchSharpPeer : IPeer
     /// <exception cref="PeerUnavailableException">libtorch or TorchSharp's glue library cannot be loaded.</exception>
     public static TorchSharpPeer Create(int threads, string ompWaitPolicy)
     {
-        // libgomp reads the variable from the C environment when libtorch loads; Environment.SetEnvironmentVariable
-        // changes only .NET's copy.
-        if (setenv("OMP_WAIT_POLICY", ompWaitPolicy, 1) != 0)
+        // The OpenMP runtime reads the variable from the C environment when libtorch loads; on Unix,
+        // Environment.SetEnvironmentVariable changes only .NET's copy.
+        if (OperatingSystem.IsWindows())
+        {
+            Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", ompWaitPolicy);
+        }
+        else if (setenv("OMP_WAIT_POLICY", ompWaitPolicy, 1) != 0)
         {
             throw new PeerUnavailableException($"could not set OMP_WAIT_POLICY for libtorch (setenv failed, errno {Marshal.GetLastPInvokeError()}).");
         }

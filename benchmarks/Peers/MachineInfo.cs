@@ -5,21 +5,29 @@ namespace TensorGrad.Peers;
 /// <summary>What the results header says about the machine.</summary>
 public static class MachineInfo
 {
-    /// <summary>The CPU model from /proc/cpuinfo, or the architecture where there is none.</summary>
+    /// <summary>The CPU model, family and model number from /proc/cpuinfo, or the architecture where there is none.</summary>
     public static string CpuModel()
     {
-        if (File.Exists("/proc/cpuinfo"))
+        if (!File.Exists("/proc/cpuinfo"))
         {
-            foreach (string line in File.ReadLines("/proc/cpuinfo"))
+            return RuntimeInformation.ProcessArchitecture.ToString();
+        }
+
+        // The first processor's block: "model name\t: AMD EPYC", "cpu family\t: 25", "model\t\t: 17", ...
+        var fields = new Dictionary<string, string>();
+        foreach (string line in File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0))
+        {
+            int colon = line.IndexOf(':');
+            if (colon > 0)
             {
-                if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':') is int colon and >= 0)
-                {
-                    return line[(colon + 1)..].Trim();
-                }
+                fields.TryAdd(line[..colon].Trim(), line[(colon + 1)..].Trim());
             }
         }
 
-        return RuntimeInformation.ProcessArchitecture.ToString();
+        string name = fields.GetValueOrDefault("model name", RuntimeInformation.ProcessArchitecture.ToString());
+        return fields.TryGetValue("cpu family", out string? family) && fields.TryGetValue("model", out string? model)
+            ? $"{name} (family {family}, model {model})"
+            : name;
     }
 
     /// <summary>The 1-, 5- and 15-minute load averages from /proc/loadavg, or <c>n/a</c>.</summary>

@@ -34,9 +34,11 @@ public sealed class Measurements
     /// <summary>Why <paramref name="peer"/> failed on <paramref name="workload"/>, or null.</summary>
     public string? Failure(string peer, Workload workload) => failures.GetValueOrDefault((peer, workload.Id));
 
-    /// <summary>The median over the repeats of the one-thread FMA peak in GFLOP/s, or null if it was not measured.</summary>
-    public double? FmaCorePeak => FmaCoreGflops.Count > 0 ? Statistics.Median(FmaCoreGflops) : null;
+    // The peaks are the highest of the repeats: other processes can only slow the kernel down.
 
-    /// <summary>The median over the repeats of the all-thread FMA peak in GFLOP/s, or null if it was not measured.</summary>
-    public double? FmaPeak => FmaTotalGflops.Count > 0 ? Statistics.Median(FmaTotalGflops) : null;
+    /// <summary>The highest one-thread FMA peak of the repeats in GFLOP/s, or null if it was not measured.</summary>
+    public double? FmaCorePeak => FmaCoreGflops.Count > 0 ? FmaCoreGflops.Max() : null;
+
+    /// <summary>The highest all-thread FMA peak of the repeats in GFLOP/s, or null if it was not measured.</summary>
+    public double? FmaPeak => FmaTotalGflops.Count > 0 ? FmaTotalGflops.Max() : null;
 }

@@ -44,19 +44,19 @@ root.SetAction(result =>
     var workloads = Workload.All(isQuick);
     var started = DateTime.UtcNow;
 
-    // OpenMP's default active waiting lets idle pool threads spin. Debian's PyTorch runs its own ops on
-    // OpenMP threads and its matrix products on OpenBLAS's pthreads, which then fight over the cores
-    // (a batch-32 step takes 1 ms or 16 ms depending on who wins), and on a busy machine spinning
-    // libtorch threads slow TorchSharp down by up to 100×. Passive waiting keeps both stable; an
-    // OMP_WAIT_POLICY already in the environment is used instead.
-    string ompWaitPolicy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE";
+    // Debian's PyTorch runs its own ops on OpenMP threads and its matrix products on OpenBLAS's
+    // pthreads; with OpenMP's default wait policy its idle threads spin while OpenBLAS needs the
+    // cores (a batch-32 step takes 1 ms or 16 ms depending on who wins), so the Python process gets
+    // passive waiting. TorchSharp's libtorch has a single OpenMP pool and keeps the default. An
+    // OMP_WAIT_POLICY in the environment applies to both.
+    string pythonWaitPolicy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE";
     string loadBefore = MachineInfo.LoadAverage();
 
     var slots = new List<PeerSlot>
     {
         new("TensorGrad", new TensorGradPeer(), null),
-        PeerSlot.Open("TorchSharp", () => TorchSharpPeer.Create(threads, ompWaitPolicy)),
-        PeerSlot.Open("PyTorch", () => PyTorchPeer.Create(result.GetValue(python)!, threads, timing, ompWaitPolicy)),
+        PeerSlot.Open("TorchSharp", () => TorchSharpPeer.Create(threads)),
+        PeerSlot.Open("PyTorch", () => PyTorchPeer.Create(result.GetValue(python)!, threads, pythonWaitPolicy)),
     };
     try
     {

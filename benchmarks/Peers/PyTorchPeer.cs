@@ -38,17 +38,11 @@ public sealed class PyTorchPeer : IPeer
     /// <summary>Starts torch_peer.py with <paramref name="python"/> and waits until it has imported torch.</summary>
     /// <param name="python">The Python interpreter.</param>
     /// <param name="threads">Threads of PyTorch's intra-op pool.</param>
-    /// <param name="timing">How the script times each workload.</param>
     /// <param name="ompWaitPolicy">OMP_WAIT_POLICY of the Python process.</param>
     /// <exception cref="PeerUnavailableException">Python or PyTorch is missing, or the script fails to start.</exception>
-    public static PyTorchPeer Create(string python, int threads, TimingSettings timing, string ompWaitPolicy)
+    public static PyTorchPeer Create(string python, int threads, string ompWaitPolicy)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "torch_peer.py");
-        if (!File.Exists(python))
-        {
-            throw new PeerUnavailableException($"{python} not found; PyTorch needs Python 3 with python3-torch ({InstallHint}).");
-        }
-
         var start = new ProcessStartInfo(python)
         {
             RedirectStandardInput = true,
@@ -56,14 +50,7 @@ public sealed class PyTorchPeer : IPeer
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[]
-        {
-            "-u", script,
-            "--threads", threads.ToString(CultureInfo.InvariantCulture),
-            "--warmup", timing.WarmupSeconds.ToString("R", CultureInfo.InvariantCulture),
-            "--sample", timing.SampleSeconds.ToString("R", CultureInfo.InvariantCulture),
-            "--samples", timing.Samples.ToString(CultureInfo.InvariantCulture),
-        })
+        foreach (string argument in new[] { "-u", script, "--threads", threads.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
@@ -77,7 +64,7 @@ public sealed class PyTorchPeer : IPeer
         }
         catch (Win32Exception e)
         {
-            throw new PeerUnavailableException($"could not start {python}: {e.Message}", e);
+            throw new PeerUnavailableException($"could not start {python} ({e.Message}); PyTorch needs Python 3 with python3-torch ({InstallHint}).", e);
         }
 
         var peer = new PyTorchPeer(process);
@@ -105,8 +92,17 @@ public sealed class PyTorchPeer : IPeer
 
     public double SecondsPerCall(Workload workload, TimingSettings timing)
     {
-        process.StandardInput.WriteLine($"measure {workload.Id}");
-        process.StandardInput.Flush();
+        string request = string.Create(CultureInfo.InvariantCulture, $"measure {workload.Id} {timing.WarmupSeconds:R} {timing.SampleSeconds:R} {timing.Samples}");
+        try
+        {
+            process.StandardInput.WriteLine(request);
+            process.StandardInput.Flush();
+        }
+        catch (IOException)
+        {
+            throw Exited();
+        }
+
         string reply = ReadReply();
         if (reply.StartsWith("ok ", StringComparison.Ordinal))
         {
@@ -118,28 +114,30 @@ public sealed class PyTorchPeer : IPeer
 
     public void Dispose()
     {
-        if (!process.HasExited)
+        try
         {
             process.StandardInput.WriteLine("quit");
             process.StandardInput.Close();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
-            {
-                process.Kill();
-            }
+        }
+        catch (IOException)
+        {
+            // The script has already exited.
+        }
+
+        if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
+        {
+            process.Kill();
         }
 
         process.Dispose();
     }
 
-    // The next line from the script, or an exception with what it wrote to stderr when it has exited.
-    private string ReadReply()
-    {
-        string? line = process.StandardOutput.ReadLine();
-        if (line is not null)
-        {
-            return line;
-        }
+    // The next line from the script.
+    private string ReadReply() => process.StandardOutput.ReadLine() ?? throw Exited();
 
+    // The script has exited: its exit code and what it wrote to stderr.
+    private PeerUnavailableException Exited()
+    {
         process.WaitForExit();
         string stderr;
         lock (errors)
@@ -147,6 +145,6 @@ public sealed class PyTorchPeer : IPeer
             stderr = errors.ToString().Trim();
         }
 
-        throw new PeerUnavailableException($"torch_peer.py exited with code {process.ExitCode}{(stderr.Length > 0 ? $": {stderr}" : "")}.");
+        return new PeerUnavailableException($"torch_peer.py exited with code {process.ExitCode}{(stderr.Length > 0 ? $": {stderr}" : "")}.");
     }
 }

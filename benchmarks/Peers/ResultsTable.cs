@@ -24,7 +24,7 @@ public static class ResultsTable
         var text = new StringBuilder();
         text.AppendLine("# TensorGrad, TorchSharp and PyTorch on the CPU").AppendLine();
         string peakText = peak is { } p
-            ? $"measured FP32 FMA peak {p:F0} GFLOP/s on {run.Threads} threads, {measurements.FmaCorePeak:F0} GFLOP/s on one ({FmaPeak.Simd} FMA chains)"
+            ? $"measured FP32 FMA peak {p:F0} GFLOP/s on {run.Threads} threads, {measurements.FmaCorePeak:F0} GFLOP/s on one ({FmaPeak.Simd} FMA chains, the best of the repeats)"
             : "FMA peak not measured (no accelerated vector FMA)";
         text.AppendLine($"- Machine: {MachineInfo.CpuModel()}, {Environment.ProcessorCount} cores, {FmaPeak.Simd}; {peakText}");
         text.AppendLine($"- Runtime: {MachineInfo.Runtime()}");

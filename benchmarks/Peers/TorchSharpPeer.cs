@@ -11,10 +11,12 @@ public sealed class TorchSharpPeer : IPeer
     private readonly Dictionary<string, Action> steps = [];
     private readonly List<IDisposable> owned = [];
 
-    private TorchSharpPeer(int threads, string ompWaitPolicy)
+    private TorchSharpPeer(int threads)
     {
         torch.set_num_threads(threads);
-        Description = $"TorchSharp {typeof(torch).Assembly.GetName().Version} (libtorch CPU, in this process, {torch.get_num_threads()} threads, OMP_WAIT_POLICY={ompWaitPolicy})";
+        string? policy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
+        Description = $"TorchSharp {typeof(torch).Assembly.GetName().Version} (libtorch CPU, in this process, {torch.get_num_threads()} threads, "
+            + (policy is null ? "OpenMP's default wait policy)" : $"OMP_WAIT_POLICY={policy})");
     }
 
     public string Name => "TorchSharp";
@@ -23,21 +25,9 @@ public sealed class TorchSharpPeer : IPeer
 
     /// <summary>Loads libtorch and sets its thread count.</summary>
     /// <param name="threads">Threads of libtorch's intra-op pool.</param>
-    /// <param name="ompWaitPolicy">OMP_WAIT_POLICY for libtorch's OpenMP runtime, set in the native environment before it loads.</param>
     /// <exception cref="PeerUnavailableException">libtorch or TorchSharp's glue library cannot be loaded.</exception>
-    public static TorchSharpPeer Create(int threads, string ompWaitPolicy)
+    public static TorchSharpPeer Create(int threads)
     {
-        // The OpenMP runtime reads the variable from the C environment when libtorch loads; on Unix,
-        // Environment.SetEnvironmentVariable changes only .NET's copy.
-        if (OperatingSystem.IsWindows())
-        {
-            Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", ompWaitPolicy);
-        }
-        else if (setenv("OMP_WAIT_POLICY", ompWaitPolicy, 1) != 0)
-        {
-            throw new PeerUnavailableException($"could not set OMP_WAIT_POLICY for libtorch (setenv failed, errno {Marshal.GetLastPInvokeError()}).");
-        }
-
         // Load the glue library first: when it fails, the dynamic loader's message names the cause
         // (a missing symbol version, a missing file), which TorchSharp's own error does not.
         string glue = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
@@ -60,7 +50,7 @@ public sealed class TorchSharpPeer : IPeer
 
         try
         {
-            return new TorchSharpPeer(threads, ompWaitPolicy);
+            return new TorchSharpPeer(threads);
         }
         catch (Exception e) when (e is DllNotFoundException or NotSupportedException or TypeInitializationException)
         {
@@ -146,9 +136,6 @@ public sealed class TorchSharpPeer : IPeer
         value.backward();
         optimizer.step();
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int setenv(string name, string value, int overwrite);
 
     private T Keep<T>(T item)
         where T : IDisposable

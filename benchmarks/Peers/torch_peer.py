@@ -4,13 +4,13 @@ The C# runner starts this script once and keeps it: it answers one request per l
 so interpreter start-up is never timed and the runner can interleave PyTorch with the other
 libraries. Protocol (one line each way):
 
-    start-up reply            "ready <torch version> <threads>" or "error <reason>" (then exit)
-    measure <workload id>  -> "ok <median seconds per call>" or "error <reason>"
-    quit                   -> exit
+    (start-up)                                      -> "ready <torch version> <threads>", or "error <reason>" and exit
+    measure <workload> <warmup> <sample> <samples>  -> "ok <median seconds per call>" or "error <reason>"
+    quit                                            -> exit
 
 Workload ids are those of Workload.cs: mlp-sgd-32, mlp-adam-512, tiny-sgd, sgemm-1024, add-1.
-Timing is the same as TimingSettings.cs: warm up for at least --warmup seconds (two calls at
-least), choose calls per sample so a sample lasts about --sample seconds, time --samples samples
+Timing is the same as TimingSettings.cs: warm up for at least <warmup> seconds (two calls at
+least), choose calls per sample so a sample lasts about <sample> seconds, time <samples> samples
 and report the median time per call.
 """
 
@@ -83,9 +83,6 @@ def train_step(optimizer, loss):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, required=True)
-    parser.add_argument("--warmup", type=float, required=True)
-    parser.add_argument("--sample", type=float, required=True)
-    parser.add_argument("--samples", type=int, required=True)
     args = parser.parse_args()
     try:
         import torch
@@ -100,12 +97,12 @@ def main():
         if not words or words[0] == "quit":
             break
         try:
-            if words[0] != "measure" or len(words) != 2:
+            if words[0] != "measure" or len(words) != 5:
                 raise ValueError(f"unknown request {line.strip()!r}")
             step = steps.get(words[1])
             if step is None:
                 step = steps[words[1]] = make_step(torch, words[1])
-            seconds = median_seconds_per_call(step, args.warmup, args.sample, args.samples)
+            seconds = median_seconds_per_call(step, float(words[2]), float(words[3]), int(words[4]))
             print(f"ok {seconds!r}", flush=True)
         except Exception as e:  # reported to the runner, which shows it in the table
             print(f"error {type(e).__name__}: {e}".replace("\n", " "), flush=True)

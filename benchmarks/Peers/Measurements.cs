@@ -34,6 +34,12 @@ public sealed class Measurements
     /// <summary>Why <paramref name="peer"/> failed on <paramref name="workload"/>, or null.</summary>
     public string? Failure(string peer, Workload workload) => failures.GetValueOrDefault((peer, workload.Id));
 
+    /// <summary>
+    /// The median over the repeats of (all-thread FMA rate / one-thread FMA rate): about the thread
+    /// count on an idle machine, near 1 when other processes hold all but one core. Null if not measured.
+    /// </summary>
+    public double? FmaScaling => FmaTotalGflops.Count > 0 ? Statistics.Median(FmaTotalGflops.Zip(FmaCoreGflops, (total, core) => total / core)) : null;
+
     // The peaks are the highest of the repeats: other processes can only slow the kernel down.
 
     /// <summary>The highest one-thread FMA peak of the repeats in GFLOP/s, or null if it was not measured.</summary>

@@ -34,6 +34,11 @@ public static class ResultsTable
         }
 
         text.AppendLine($"- Run: {run.Started:yyyy-MM-dd HH:mm} UTC, {run.Repeats} repeat{(run.Repeats == 1 ? "" : "s")} interleaved round-robin, median of the repeats; each repeat's value is the median time per call of {run.Timing.Samples} samples of about {run.Timing.SampleSeconds * 1e3:F0} ms after at least {run.Timing.WarmupSeconds * 1e3:F0} ms of warm-up; load average {run.LoadBefore} at the start, {run.LoadAfter} at the end");
+        if (measurements.FmaScaling is { } scaling && run.Threads > 1 && scaling < 0.75 * run.Threads)
+        {
+            text.AppendLine($"- **The machine was busy**: in the median repeat {run.Threads} threads ran the FMA kernel only {scaling:F2}× as fast as one, so other processes held cores. Libraries whose idle threads spin (libtorch with OpenMP's default wait policy) slow down far more than the others then; rerun on a quiet machine, or with OMP_WAIT_POLICY=PASSIVE.");
+        }
+
         text.AppendLine();
 
         text.Append($"| Workload | {Us} |");

@@ -1,0 +1,85 @@
+namespace TensorGrad.Peers;
+
+/// <summary>The kinds of workload every library runs.</summary>
+public enum WorkloadKind
+{
+    /// <summary>A training step of the 784-256-128-10 ReLU MLP with softmax cross-entropy.</summary>
+    Mlp,
+
+    /// <summary>A training step of the 4-8-1 sigmoid MLP with MSE and SGD on 4 samples.</summary>
+    Tiny,
+
+    /// <summary>A square float32 matrix product.</summary>
+    Sgemm,
+
+    /// <summary>An add of two one-element tensors that do not require gradients.</summary>
+    Add,
+}
+
+/// <summary>
+/// One workload, identified by <see cref="Id"/> (the name torch_peer.py receives, e.g.
+/// <c>mlp-adam-32</c>, <c>sgemm-1024</c>).
+/// </summary>
+/// <param name="Kind">What is run.</param>
+/// <param name="Size">Batch size for <see cref="WorkloadKind.Mlp"/>, N for <see cref="WorkloadKind.Sgemm"/>, otherwise 0.</param>
+/// <param name="Optimizer"><c>sgd</c> or <c>adam</c> for training steps, otherwise empty.</param>
+public sealed record Workload(WorkloadKind Kind, int Size, string Optimizer)
+{
+    /// <summary>Multiply-adds per sample of the 784-256-128-10 MLP's forward pass: 784·256 + 256·128 + 128·10.</summary>
+    private const double MlpMacsPerSample = (784 * 256) + (256 * 128) + (128 * 10);
+
+    /// <summary>Multiply-adds per sample of the input gradients of its two upper layers: 256·128 + 128·10.</summary>
+    private const double MlpInputGradientMacsPerSample = (256 * 128) + (128 * 10);
+
+    /// <summary>The name shared with torch_peer.py.</summary>
+    public string Id => Kind switch
+    {
+        WorkloadKind.Mlp => $"mlp-{Optimizer}-{Size}",
+        WorkloadKind.Tiny => "tiny-sgd",
+        WorkloadKind.Sgemm => $"sgemm-{Size}",
+        _ => "add-1",
+    };
+
+    /// <summary>The row label of the results table.</summary>
+    public string Title => Kind switch
+    {
+        WorkloadKind.Mlp => $"MLP 784-256-128-10 step, {(Optimizer == "sgd" ? "SGD" : "Adam")}, batch {Size}",
+        WorkloadKind.Tiny => "4-8-1 sigmoid step, MSE, SGD, 4 samples",
+        WorkloadKind.Sgemm => $"SGEMM {Size}×{Size}×{Size}",
+        _ => "add of two 1-element tensors (no grad)",
+    };
+
+    /// <summary>
+    /// Floating-point operations per call, 2 per multiply-add of the matrix products (the forward
+    /// pass, every layer's weight gradient, the input gradients of the two upper layers), or 0 where
+    /// the arithmetic is negligible.
+    /// </summary>
+    public double Flops => Kind switch
+    {
+        WorkloadKind.Mlp => 2.0 * Size * ((2 * MlpMacsPerSample) + MlpInputGradientMacsPerSample),
+        WorkloadKind.Sgemm => 2.0 * Size * Size * Size,
+        _ => 0,
+    };
+
+    /// <summary>The workloads of a run, in table order; <paramref name="quick"/> leaves out SGEMM 2048.</summary>
+    public static IReadOnlyList<Workload> All(bool quick)
+    {
+        var list = new List<Workload>();
+        foreach (string optimizer in new[] { "sgd", "adam" })
+        {
+            foreach (int batch in new[] { 1, 32, 128, 512 })
+            {
+                list.Add(new Workload(WorkloadKind.Mlp, batch, optimizer));
+            }
+        }
+
+        list.Add(new Workload(WorkloadKind.Tiny, 0, "sgd"));
+        foreach (int n in quick ? new[] { 256, 1024 } : new[] { 256, 1024, 2048 })
+        {
+            list.Add(new Workload(WorkloadKind.Sgemm, n, ""));
+        }
+
+        list.Add(new Workload(WorkloadKind.Add, 0, ""));
+        return list;
+    }
+}

@@ -13,7 +13,8 @@ dotnet publish benchmarks/TensorGrad.Benchmarks "${options[@]}" -o "$out/benchma
 du -sh "$out"/tests "$out"/benchmarks
 
 cat <<USAGE
-On the GPU machine:
-  TENSORGRAD_REQUIRE_GPU=1 $out/tests/TensorGrad.Tests -class TensorGrad.Tests.Gpu.CudaBackendTests -class TensorGrad.Tests.Gpu.GpuParityTests
+Each folder is under 64 MiB; copy one at a time if the transfer is limited. On the GPU machine:
+  TENSORGRAD_REQUIRE_GPU=cuda $out/tests/TensorGrad.Tests -class TensorGrad.Tests.Gpu.CudaBackendTests -class TensorGrad.Tests.Gpu.GpuParityTests
   $out/benchmarks/TensorGrad.Benchmarks --inProcess --filter '*Gemm*' '*TrainingStep*'
+(TENSORGRAD_REQUIRE_GPU=1 requires every GPU kind, OpenCL included.)
 USAGE

@@ -2,7 +2,11 @@ using TensorGrad.Backends;
 
 namespace TensorGrad.Tests.Gpu;
 
-/// <summary>Decides whether a device-bound test runs: skipped with the reason when the device is absent, failed instead when TENSORGRAD_REQUIRE_GPU=1.</summary>
+/// <summary>
+/// Decides whether a device-bound test runs: skipped with the reason when the device is absent,
+/// failed instead when TENSORGRAD_REQUIRE_GPU is 1 (every GPU kind) or names the device's kind
+/// (e.g. <c>cuda</c>, or <c>cuda,opencl</c>).
+/// </summary>
 public static class GpuDevices
 {
     /// <summary>Environment variable that turns a missing GPU into a test failure.</summary>
@@ -17,9 +21,10 @@ public static class GpuDevices
         }
 
         string reason = BackendRegistry.UnavailableReason(device) ?? "";
-        if (Environment.GetEnvironmentVariable(RequireVariable) == "1")
+        string required = Environment.GetEnvironmentVariable(RequireVariable) ?? "";
+        if (required == "1" || required.Split(',', StringSplitOptions.TrimEntries).Contains(device.Kind.ToString(), StringComparer.OrdinalIgnoreCase))
         {
-            Assert.Fail($"{RequireVariable}=1 but {device} is not available: {reason}");
+            Assert.Fail($"{RequireVariable}={required} but {device} is not available: {reason}");
         }
 
         Assert.Skip($"{device} is not available: {reason}");

@@ -85,86 +85,16 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
     }
 
     /// <inheritdoc />
-    public override void Upload(ReadOnlySpan<float> source, DeviceBuffer destination)
-    {
-        Bind();
-        if (destination is GpuBuffer<float> f)
-        {
-            f.View.CopyFromCPU(Stream, source);
-        }
-        else
-        {
-            var converted = new double[source.Length];
-            for (int i = 0; i < source.Length; i++)
-            {
-                converted[i] = source[i];
-            }
-
-            D(destination).View.CopyFromCPU(Stream, converted);
-        }
-    }
+    public override void Upload(ReadOnlySpan<float> source, DeviceBuffer destination) => Upload<float>(source, destination);
 
     /// <inheritdoc />
-    public override void Upload(ReadOnlySpan<double> source, DeviceBuffer destination)
-    {
-        Bind();
-        if (destination is GpuBuffer<double> d)
-        {
-            d.View.CopyFromCPU(Stream, source);
-        }
-        else
-        {
-            var converted = new float[source.Length];
-            for (int i = 0; i < source.Length; i++)
-            {
-                converted[i] = (float)source[i];
-            }
-
-            F(destination).View.CopyFromCPU(Stream, converted);
-        }
-    }
+    public override void Upload(ReadOnlySpan<double> source, DeviceBuffer destination) => Upload<double>(source, destination);
 
     /// <inheritdoc />
-    public override void Download(DeviceBuffer source, Span<float> destination)
-    {
-        Bind();
-        if (source is GpuBuffer<float> f)
-        {
-            f.View.CopyToCPU(Stream, destination);
-        }
-        else
-        {
-            var values = new double[destination.Length];
-            D(source).View.CopyToCPU(Stream, values);
-            for (int i = 0; i < values.Length; i++)
-            {
-                destination[i] = (float)values[i];
-            }
-        }
-
-        Stream.Synchronize();
-    }
+    public override void Download(DeviceBuffer source, Span<float> destination) => Download<float>(source, destination);
 
     /// <inheritdoc />
-    public override void Download(DeviceBuffer source, Span<double> destination)
-    {
-        Bind();
-        if (source is GpuBuffer<double> d)
-        {
-            d.View.CopyToCPU(Stream, destination);
-        }
-        else
-        {
-            var values = new float[destination.Length];
-            F(source).View.CopyToCPU(Stream, values);
-            for (int i = 0; i < values.Length; i++)
-            {
-                destination[i] = values[i];
-            }
-        }
-
-        Stream.Synchronize();
-    }
+    public override void Download(DeviceBuffer source, Span<double> destination) => Download<double>(source, destination);
 
     /// <inheritdoc />
     public override void Copy(DeviceBuffer source, DeviceBuffer destination)
@@ -223,6 +153,75 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
         if (y.Length > 0)
         {
             kernels.Get<ArrayView<T>, T>(Kernels.ElementwiseKernels.Fill)(Elementwise(y.Length), y.View, value);
+        }
+    }
+
+    /// <summary>Copies host values into a buffer, converting them on the host when the dtypes differ.</summary>
+    private void Upload<THost>(ReadOnlySpan<THost> source, DeviceBuffer destination)
+        where THost : unmanaged, IFloatingPointIeee754<THost>
+    {
+        Bind();
+        if (destination.DType == DType.Float32)
+        {
+            Upload(source, F(destination));
+        }
+        else
+        {
+            Upload(source, D(destination));
+        }
+    }
+
+    private void Upload<THost, TDevice>(ReadOnlySpan<THost> source, GpuBuffer<TDevice> destination)
+        where THost : unmanaged, IFloatingPointIeee754<THost>
+        where TDevice : unmanaged, IFloatingPointIeee754<TDevice>
+    {
+        if (destination is GpuBuffer<THost> same)
+        {
+            same.View.CopyFromCPU(Stream, source);
+            return;
+        }
+
+        var converted = new TDevice[source.Length];
+        for (int i = 0; i < source.Length; i++)
+        {
+            converted[i] = TDevice.CreateTruncating(source[i]);
+        }
+
+        destination.View.CopyFromCPU(Stream, converted);
+    }
+
+    /// <summary>Copies a buffer to host memory, converting on the host when the dtypes differ; waits for pending work.</summary>
+    private void Download<THost>(DeviceBuffer source, Span<THost> destination)
+        where THost : unmanaged, IFloatingPointIeee754<THost>
+    {
+        Bind();
+        if (source.DType == DType.Float32)
+        {
+            Download(F(source), destination);
+        }
+        else
+        {
+            Download(D(source), destination);
+        }
+    }
+
+    private void Download<TDevice, THost>(GpuBuffer<TDevice> source, Span<THost> destination)
+        where TDevice : unmanaged, IFloatingPointIeee754<TDevice>
+        where THost : unmanaged, IFloatingPointIeee754<THost>
+    {
+        if (source is GpuBuffer<THost> same)
+        {
+            same.View.CopyToCPU(Stream, destination);
+            Stream.Synchronize();
+            return;
+        }
+
+        var values = new TDevice[destination.Length];
+        source.View.CopyToCPU(Stream, values);
+        Stream.Synchronize();
+        for (int i = 0; i < values.Length; i++)
+        {
+            destination[i] = THost.CreateTruncating(values[i]);
         }
     }
 

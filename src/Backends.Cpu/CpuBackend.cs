@@ -10,8 +10,8 @@ namespace TensorGrad.Backends.Cpu;
 /// </summary>
 public sealed class CpuBackend : BackendBase
 {
-    private readonly BufferPool<float> floats = new();
-    private readonly BufferPool<double> doubles = new();
+    private readonly BufferPool<float> floats = new(DType.Float32);
+    private readonly BufferPool<double> doubles = new(DType.Float64);
 
     private CpuBackend()
     {
@@ -22,6 +22,9 @@ public sealed class CpuBackend : BackendBase
 
     /// <inheritdoc />
     public override Device Device => Device.Cpu;
+
+    /// <summary>Buffers allocated because the pool had none of the size asked for; a steady training step adds none.</summary>
+    internal long BufferAllocations => floats.Allocations + doubles.Allocations;
 
     /// <inheritdoc />
     public override bool Supports(DType dtype) => dtype is DType.Float32 or DType.Float64;
@@ -34,9 +37,7 @@ public sealed class CpuBackend : BackendBase
             throw new ArgumentOutOfRangeException(nameof(length), $"Allocate: {length} elements exceed the CPU backend's limit of {Array.MaxLength} per tensor.");
         }
 
-        return dtype == DType.Float64
-            ? new CpuBuffer<double>(doubles.Rent((int)length), dtype)
-            : new CpuBuffer<float>(floats.Rent((int)length), dtype);
+        return dtype == DType.Float64 ? doubles.Rent((int)length) : floats.Rent((int)length);
     }
 
     /// <inheritdoc />
@@ -44,8 +45,8 @@ public sealed class CpuBackend : BackendBase
     {
         switch (buffer)
         {
-            case CpuBuffer<float> f: floats.Return(f.Array); break;
-            case CpuBuffer<double> d: doubles.Return(d.Array); break;
+            case CpuBuffer<float> f: floats.Return(f); break;
+            case CpuBuffer<double> d: doubles.Return(d); break;
             default: throw Foreign(buffer);
         }
     }

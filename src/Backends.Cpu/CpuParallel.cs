@@ -8,7 +8,7 @@ internal static class CpuParallel
 
     /// <summary>
     /// Runs <paramref name="body"/>(state, start, end) over [0, n) in up to one part per core.
-    /// Pass a static lambda: small ranges then run inline without allocating.
+    /// Pass a static lambda: no call allocates, inline or split.
     /// </summary>
     public static void For<TState>(long n, long grain, TState state, Action<TState, long, long> body)
     {
@@ -27,11 +27,8 @@ internal static class CpuParallel
         Split(n, parts, state, body);
     }
 
-    /// <summary>
-    /// The parallel branch, kept out of <see cref="For{TState}"/>: a lambda's closure is allocated
-    /// on entry to the method that declares the captured variables, so the inline path must not
-    /// share a method with it.
-    /// </summary>
+    /// <summary>The parallel branch: one recycled <see cref="PartJob{TState}"/> part per range.</summary>
     private static void Split<TState>(long n, long parts, TState state, Action<TState, long, long> body) =>
-        Parallel.For(0, (int)parts, part => body(state, n * part / parts, n * (part + 1) / parts));
+        PartJob<(TState State, Action<TState, long, long> Body, long N, long Parts)>.Run((int)parts, (state, body, n, parts), static (s, part) =>
+            s.Body(s.State, s.N * part / s.Parts, s.N * (part + 1) / s.Parts));
 }

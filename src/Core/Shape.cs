@@ -14,6 +14,16 @@ public readonly struct Shape : IEquatable<Shape>, IEnumerable<int>
 
     /// <summary>Creates a shape from its dimensions; each must be ≥ 0.</summary>
     public Shape(params int[] dimensions)
+        : this(Checked(dimensions), adopt: false)
+    {
+    }
+
+    private Shape(int[] dimensions, bool adopt)
+    {
+        dims = adopt ? dimensions : (int[])dimensions.Clone();
+    }
+
+    private static int[] Checked(int[] dimensions)
     {
         ArgumentNullException.ThrowIfNull(dimensions);
         foreach (int d in dimensions)
@@ -24,8 +34,11 @@ public readonly struct Shape : IEquatable<Shape>, IEnumerable<int>
             }
         }
 
-        dims = (int[])dimensions.Clone();
+        return dimensions;
     }
+
+    /// <summary>A shape that takes <paramref name="dimensions"/> as they are (no copy, no check): for Core's own shapes, built from valid ones.</summary>
+    internal static Shape Adopt(params int[] dimensions) => new(dimensions, adopt: true);
 
     /// <summary>Collection-expression factory: <c>Shape s = [2, 3];</c>.</summary>
     public static Shape Create(ReadOnlySpan<int> dimensions) => new(dimensions.ToArray());
@@ -92,17 +105,20 @@ public readonly struct Shape : IEquatable<Shape>, IEnumerable<int>
     /// <summary>This shape with dimension <paramref name="axis"/> set to 1 (keepdim) or removed.</summary>
     public Shape Reduce(int axis, bool keepDim)
     {
-        var list = new List<int>(Dimensions.ToArray());
-        if (keepDim)
+        var reduced = new int[keepDim ? Rank : Rank - 1];
+        for (int d = 0, r = 0; d < Rank; d++)
         {
-            list[axis] = 1;
-        }
-        else
-        {
-            list.RemoveAt(axis);
+            if (d != axis)
+            {
+                reduced[r++] = dims![d];
+            }
+            else if (keepDim)
+            {
+                reduced[r++] = 1;
+            }
         }
 
-        return new Shape([.. list]);
+        return Adopt(reduced);
     }
 
     /// <summary>
@@ -130,7 +146,7 @@ public readonly struct Shape : IEquatable<Shape>, IEnumerable<int>
             result[i] = da == 1 ? db : da;
         }
 
-        return new Shape(result);
+        return Adopt(result);
     }
 
     /// <inheritdoc />

@@ -20,9 +20,8 @@ internal readonly unsafe struct GemmProblem<T>(
 }
 
 /// <summary>
-/// Splits C into a grid of independent blocks (one per participating core) and runs them on the
-/// calling thread plus thread-pool helpers. Small products stay on the calling thread. Job objects
-/// are recycled, so steady-state calls allocate nothing.
+/// Splits C into a grid of independent blocks (one per participating core) and runs them as parts
+/// of a recycled <see cref="PartJob{TState}"/>. Small products stay on the calling thread.
 /// </summary>
 internal static class GemmParallel
 {
@@ -45,7 +44,12 @@ internal static class GemmParallel
         }
 
         (int rowParts, int colParts) = ChooseGrid(threads, rowUnits, colUnits);
-        GemmJob<T>.Run(in p, rowParts, colParts);
+        PartJob<(GemmProblem<T> Problem, int RowParts, int ColParts)>.Run(rowParts * colParts, (p, rowParts, colParts), static (s, part) =>
+        {
+            (int i0, int i1) = Split(s.Problem.M, CpuGemm.Blocking<T>.Mr, s.RowParts, part / s.ColParts);
+            (int j0, int j1) = Split(s.Problem.N, CpuGemm.Blocking<T>.Nr, s.ColParts, part % s.ColParts);
+            CpuGemm.RunBlock(in s.Problem, i0, i1, j0, j1);
+        });
     }
 
     /// <summary>Half-open range of part <paramref name="index"/> of <paramref name="parts"/>, aligned to <paramref name="unit"/>.</summary>
@@ -75,99 +79,5 @@ internal static class GemmParallel
         }
 
         return best;
-    }
-}
-
-/// <summary>
-/// A parallel GEMM in flight: parts are claimed through an atomic counter by the caller and by
-/// queued helpers, so a helper that starts late just finds nothing left. The object is recycled once
-/// every participant has let go of it.
-/// </summary>
-internal sealed class GemmJob<T> : IThreadPoolWorkItem
-    where T : unmanaged, IFloatingPointIeee754<T>
-{
-    // A few recycled jobs: a helper may still be releasing the previous job when the next call starts.
-    private static readonly GemmJob<T>?[] s_spares = new GemmJob<T>?[8];
-
-    private GemmProblem<T> _problem;
-    private int _rowParts;
-    private int _parts;
-    private int _nextPart;
-    private int _pendingParts;
-    private int _references;
-
-    /// <summary>Runs the problem split into a rowParts × colParts grid; returns when C is complete.</summary>
-    public static void Run(in GemmProblem<T> problem, int rowParts, int colParts)
-    {
-        GemmJob<T> job = Rent();
-        job._problem = problem;
-        job._rowParts = rowParts;
-        job._parts = rowParts * colParts;
-        job._nextPart = 0;
-        job._pendingParts = job._parts;
-        job._references = job._parts;
-        for (int i = 1; i < job._parts; i++)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
-        }
-
-        job.Work();
-        SpinWait spin = default;
-        while (Volatile.Read(ref job._pendingParts) != 0)
-        {
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-
-        job.Release();
-    }
-
-    /// <summary>Thread-pool entry point of a helper.</summary>
-    void IThreadPoolWorkItem.Execute()
-    {
-        Work();
-        Release();
-    }
-
-    private void Work()
-    {
-        int colParts = _parts / _rowParts;
-        int part;
-        while ((part = Interlocked.Increment(ref _nextPart) - 1) < _parts)
-        {
-            ref readonly GemmProblem<T> p = ref _problem;
-            (int i0, int i1) = GemmParallel.Split(p.M, CpuGemm.Blocking<T>.Mr, _rowParts, part / colParts);
-            (int j0, int j1) = GemmParallel.Split(p.N, CpuGemm.Blocking<T>.Nr, colParts, part % colParts);
-            CpuGemm.RunBlock(in p, i0, i1, j0, j1);
-            Interlocked.Decrement(ref _pendingParts);
-        }
-    }
-
-    private static GemmJob<T> Rent()
-    {
-        for (int i = 0; i < s_spares.Length; i++)
-        {
-            if (Interlocked.Exchange(ref s_spares[i], null) is { } job)
-            {
-                return job;
-            }
-        }
-
-        return new GemmJob<T>();
-    }
-
-    private void Release()
-    {
-        if (Interlocked.Decrement(ref _references) != 0)
-        {
-            return;
-        }
-
-        for (int i = 0; i < s_spares.Length; i++)
-        {
-            if (Interlocked.CompareExchange(ref s_spares[i], this, null) is null)
-            {
-                return;
-            }
-        }
     }
 }

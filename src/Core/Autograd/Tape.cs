@@ -16,13 +16,24 @@ public sealed class Tape : IDisposable
     [ThreadStatic]
     private static int noGradDepth;
 
-    private readonly List<Node> nodes = [];
-    private readonly List<Tensor> owned = [];
+    // The lists of the last disposed tape on this thread, handed to the next one: a training loop
+    // begins a tape per step, and reusing their grown arrays keeps steps from reallocating them.
+    [ThreadStatic]
+    private static (List<Node> Nodes, List<Tensor> Owned)? spareLists;
+
+    // What a disposed tape holds instead: empty, and never added to (only the current tape records).
+    private static readonly List<Node> NoNodes = [];
+    private static readonly List<Tensor> NoTensors = [];
+
+    private List<Node> nodes;
+    private List<Tensor> owned;
     private bool disposed;
 
     private Tape(Tape? parent)
     {
         Parent = parent;
+        (nodes, owned) = spareLists ?? ([], []);
+        spareLists = null;
     }
 
     /// <summary>The innermost active tape of this thread, or null.</summary>
@@ -99,6 +110,8 @@ public sealed class Tape : IDisposable
 
         owned.Clear();
         nodes.Clear();
+        spareLists = (nodes, owned);
+        (nodes, owned) = (NoNodes, NoTensors);
     }
 
     /// <summary>True when an op with these inputs must be recorded.</summary>

@@ -82,7 +82,7 @@ internal static class Elementwise
 {
     public static Tensor Binary(BinaryOp op, Tensor a, Tensor b)
     {
-        string name = op.ToString();
+        string name = OpNames.Of(op);
         OpChecks.SameDeviceAndType(name, a, b);
         var shape = Shape.Broadcast(a.Shape, b.Shape, name);
         var y = Tensor.Result(a.Backend, shape, a.DType, name);
@@ -97,7 +97,7 @@ internal static class Elementwise
 
     public static Tensor Scalar(ScalarOp op, Tensor x, double s)
     {
-        var y = Tensor.Result(x.Backend, x.Shape, x.DType, op.ToString());
+        var y = Tensor.Result(x.Backend, x.Shape, x.DType, OpNames.Of(op));
         x.Backend.Scalar(op, x.Buffer, s, y.Buffer);
         if (Tape.ShouldRecord(x))
         {
@@ -109,7 +109,7 @@ internal static class Elementwise
 
     public static Tensor Unary(UnaryOp op, Tensor x)
     {
-        var y = Tensor.Result(x.Backend, x.Shape, x.DType, op.ToString());
+        var y = Tensor.Result(x.Backend, x.Shape, x.DType, OpNames.Of(op));
         x.Backend.Unary(op, x.Buffer, y.Buffer);
         if (Tape.ShouldRecord(x))
         {
@@ -148,7 +148,7 @@ internal static class Elementwise
     {
         public override IReadOnlyList<Tensor> Inputs => [a, b];
 
-        public override string Name => op.ToString();
+        public override string Name => OpNames.Of(op);
 
         public override void Backward(Tensor g)
         {
@@ -200,7 +200,7 @@ internal static class Elementwise
     {
         public override IReadOnlyList<Tensor> Inputs => [x];
 
-        public override string Name => op.ToString();
+        public override string Name => OpNames.Of(op);
 
         public override void Backward(Tensor g) => Backprop.Accumulate(x, op switch
         {
@@ -217,7 +217,7 @@ internal static class Elementwise
     {
         public override IReadOnlyList<Tensor> Inputs => [x];
 
-        public override string Name => op.ToString();
+        public override string Name => OpNames.Of(op);
 
         public override void Backward(Tensor g) => Backprop.Accumulate(x, op switch
         {

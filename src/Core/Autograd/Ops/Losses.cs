@@ -134,7 +134,7 @@ internal static class LossOps
     public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor classIds)
     {
         int rows = logits.Shape[0], classes = logits.Shape[1];
-        var losses = Tensor.Result(logits.Backend, new Shape(rows), logits.DType, "CrossEntropy");
+        var losses = Tensor.Result(logits.Backend, Shape.Adopt(rows), logits.DType, "CrossEntropy");
         var probabilities = Tensor.Result(logits.Backend, logits.Shape, logits.DType, "CrossEntropy probabilities");
         logits.Backend.SoftmaxCrossEntropy(logits.Buffer, classIds.Buffer, rows, classes, losses.Buffer, probabilities.Buffer);
         if (Tape.ShouldRecord(logits))

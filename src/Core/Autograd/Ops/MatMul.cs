@@ -31,7 +31,7 @@ internal static class MatMulOp
             throw new ArgumentException($"{name}: inner dimensions differ: {Describe(a, transA)} times {Describe(b, transB)} on {a.Device} ({k} vs {kb}).");
         }
 
-        var y = Tensor.Result(a.Backend, new Shape(m, n), a.DType, name);
+        var y = Tensor.Result(a.Backend, Shape.Adopt(m, n), a.DType, name);
         a.Backend.Gemm(transA, transB, m, n, k, 1.0, a.Buffer, b.Buffer, 0.0, y.Buffer);
         if (Tape.ShouldRecord(a, b))
         {
@@ -44,7 +44,7 @@ internal static class MatMulOp
     /// <summary>A fresh [rows, cols] tensor holding <c>op(A)·op(B)</c>, for gradients.</summary>
     private static Tensor Product(Tensor a, bool transA, Tensor b, bool transB, int rows, int cols, int inner)
     {
-        var y = Tensor.Result(a.Backend, new Shape(rows, cols), a.DType, "MatMul backward");
+        var y = Tensor.Result(a.Backend, Shape.Adopt(rows, cols), a.DType, "MatMul backward");
         a.Backend.Gemm(transA, transB, rows, cols, inner, 1.0, a.Buffer, b.Buffer, 0.0, y.Buffer);
         return y;
     }

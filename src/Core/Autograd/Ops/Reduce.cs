@@ -47,7 +47,7 @@ internal static class Reductions
 
     public static Tensor Along(Tensor x, ReduceOp op, int axis, bool keepDim, bool mean)
     {
-        string name = mean ? "Mean" : op.ToString();
+        (string name, string backwardName) = mean ? ("Mean", "Mean backward") : op == ReduceOp.Max ? ("Max", "Max backward") : ("Sum", "Sum backward");
         int a = x.Shape.NormalizeAxis(axis, name);
         var (outer, n, inner) = x.Shape.SplitAt(a);
         if (op == ReduceOp.Max)
@@ -72,7 +72,7 @@ internal static class Reductions
                 x.Backend.ArgMax(x.Buffer, outer, n, inner, indices.Buffer);
             }
 
-            Tape.Record(new ReduceNode(x, a, mean ? 1.0 / n : 1.0, indices, name), y);
+            Tape.Record(new ReduceNode(x, a, mean ? 1.0 / n : 1.0, indices, name, backwardName), y);
         }
 
         return y;
@@ -86,7 +86,7 @@ internal static class Reductions
         }
     }
 
-    private sealed class ReduceNode(Tensor x, int axis, double scale, Tensor? indices, string name) : Node
+    private sealed class ReduceNode(Tensor x, int axis, double scale, Tensor? indices, string name, string backwardName) : Node
     {
         public override IReadOnlyList<Tensor> Inputs => [x];
 
@@ -95,14 +95,14 @@ internal static class Reductions
         public override void Backward(Tensor g)
         {
             var (outer, n, inner) = x.Shape.SplitAt(axis);
-            var grad = Tensor.Result(x.Backend, x.Shape, x.DType, name + " backward");
+            var grad = Tensor.Result(x.Backend, x.Shape, x.DType, backwardName);
             if (indices is not null)
             {
                 x.Backend.ScatterAlongAxis(g.Buffer, indices.Buffer, outer, n, inner, grad.Buffer);
             }
             else
             {
-                x.Backend.Expand(g.Buffer, new Shape(outer, 1, inner), grad.Buffer, new Shape(outer, n, inner));
+                x.Backend.Expand(g.Buffer, Shape.Adopt(outer, 1, inner), grad.Buffer, Shape.Adopt(outer, n, inner));
                 if (scale != 1.0)
                 {
                     x.Backend.Scalar(ScalarOp.Mul, grad.Buffer, scale, grad.Buffer);

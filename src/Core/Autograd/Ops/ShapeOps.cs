@@ -67,7 +67,7 @@ internal static class ShapeOps
     {
         OpChecks.Rank("Transpose", x, 2, "the input");
         int rows = x.Shape[0], cols = x.Shape[1];
-        var y = Tensor.Result(x.Backend, new Shape(cols, rows), x.DType, "Transpose");
+        var y = Tensor.Result(x.Backend, Shape.Adopt(cols, rows), x.DType, "Transpose");
         x.Backend.Transpose2D(x.Buffer, rows, cols, y.Buffer);
         if (Tape.ShouldRecord(x))
         {

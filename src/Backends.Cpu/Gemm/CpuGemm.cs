@@ -62,7 +62,10 @@ internal static unsafe class CpuGemm
         fixed (T* pa = a, pb = b, pc = c)
         {
             var problem = new GemmProblem<T>(pa, pb, pc, m, n, k, transA, transB, alpha, beta);
-            GemmParallel.Run(in problem);
+            if (!GemmVector.TryRun(in problem))
+            {
+                GemmParallel.Run(in problem);
+            }
         }
     }
 

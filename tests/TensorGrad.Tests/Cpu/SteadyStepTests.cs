@@ -6,10 +6,9 @@ namespace TensorGrad.Tests.Cpu;
 
 /// <summary>
 /// A steady training step on the CPU reuses pooled storage and keeps its managed allocations small.
-/// It counts the backend's buffer allocations, so it runs alone, not beside other tests.
+/// It counts the backend's buffer allocations, so it runs alone (<see cref="SerialCollection"/>).
 /// </summary>
-[Collection(nameof(SteadyStepTests))]
-[CollectionDefinition(nameof(SteadyStepTests), DisableParallelization = true)]
+[Collection(SerialCollection.Name)]
 public sealed class SteadyStepTests
 {
     [Theory]

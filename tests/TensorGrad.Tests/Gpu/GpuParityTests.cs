@@ -5,7 +5,11 @@ using TensorGrad.Optim;
 
 namespace TensorGrad.Tests.Gpu;
 
-/// <summary>Cross-backend parity and device-memory reuse, on every ILGPU accelerator present.</summary>
+/// <summary>
+/// Cross-backend parity and device-memory and kernel reuse, on every ILGPU accelerator present.
+/// The reuse test counts the shared backend's allocations, so the class runs alone.
+/// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class GpuParityTests
 {
     public static TheoryData<string> Accelerators => new("ilgpu-cpu", "cuda", "opencl");
@@ -36,7 +40,7 @@ public sealed class GpuParityTests
     }
 
     [Fact]
-    public void A_steady_training_step_takes_no_new_device_memory()
+    public void A_steady_training_step_takes_no_new_device_memory_and_compiles_no_new_kernel()
     {
         var device = Device.IlgpuCpu();
         var backend = Assert.IsType<GpuBackend>(BackendRegistry.Get(device));
@@ -44,6 +48,7 @@ public sealed class GpuParityTests
         Step(model, optimizer, x, y);
         Step(model, optimizer, x, y);
         long allocations = backend.DeviceAllocations;
+        int kernels = backend.LoadedKernels;
 
         for (int i = 0; i < 3; i++)
         {
@@ -51,6 +56,7 @@ public sealed class GpuParityTests
         }
 
         Assert.Equal(allocations, backend.DeviceAllocations);
+        Assert.Equal(kernels, backend.LoadedKernels);
     }
 
     private static (double[] Loss, float[][] Weights) Train(Device device, int steps)

@@ -99,7 +99,7 @@ internal static class OptimizerKernels
         private readonly T coupledDecay = T.CreateTruncating(update.Decoupled ? 0 : update.WeightDecay);
         private readonly T shrink = T.CreateTruncating(update.Decoupled ? 1 - (update.LearningRate * update.WeightDecay) : 1);
         private readonly T stepSize = T.CreateTruncating(update.LearningRate / update.BiasCorrection1);
-        private readonly T correction2 = T.CreateTruncating(update.BiasCorrection2Sqrt);
+        private readonly T inverseCorrection2 = T.CreateTruncating(1 / update.BiasCorrection2Sqrt);
 
         public void Run(int start, int end)
         {
@@ -130,7 +130,7 @@ internal static class OptimizerKernels
             p *= shrink;
             m = (m * beta1) + (g * (T.One - beta1));
             v = (v * beta2) + (g * g * (T.One - beta2));
-            var denominator = (Vector.SquareRoot(v) / correction2) + new Vector<T>(epsilon);
+            var denominator = (Vector.SquareRoot(v) * inverseCorrection2) + new Vector<T>(epsilon);
             return p - (m * stepSize / denominator);
         }
     }

@@ -26,7 +26,7 @@ internal readonly struct AdamCoefficients<T>(AdamUpdate update)
     public readonly T CoupledDecay = T.CreateTruncating(update.Decoupled ? 0 : update.WeightDecay);
     public readonly T Shrink = T.CreateTruncating(update.Decoupled ? 1 - (update.LearningRate * update.WeightDecay) : 1);
     public readonly T StepSize = T.CreateTruncating(update.LearningRate / update.BiasCorrection1);
-    public readonly T Correction2 = T.CreateTruncating(update.BiasCorrection2Sqrt);
+    public readonly T InverseCorrection2 = T.CreateTruncating(1 / update.BiasCorrection2Sqrt);
 }
 
 /// <summary>Fused in-place optimizer updates, one pass over parameter, gradient and state (the CPU backend's rules, element by element).</summary>
@@ -63,7 +63,7 @@ internal static class OptimizerKernels
             T v = (secondMoment[i] * k.Beta2) + (g * g * (T.One - k.Beta2));
             firstMoment[i] = m;
             secondMoment[i] = v;
-            parameter[i] = p - (m * k.StepSize / ((T.Sqrt(v) / k.Correction2) + k.Epsilon));
+            parameter[i] = p - (m * k.StepSize / ((T.Sqrt(v) * k.InverseCorrection2) + k.Epsilon));
         }
     }
 }

@@ -17,7 +17,8 @@ public readonly record struct SgdUpdate(double LearningRate, double Momentum, do
 /// Hyperparameters of one fused Adam/AdamW update (PyTorch's rule). With coupled weight decay
 /// (Adam) <c>g += weightDecay·p</c>; with decoupled decay (AdamW) <c>p *= 1 - learningRate·weightDecay</c>.
 /// Then <c>m = β₁m + (1-β₁)g</c>, <c>v = β₂v + (1-β₂)g²</c> and
-/// <c>p -= (learningRate / (1-β₁ᵗ)) · m / (√v / √(1-β₂ᵗ) + ε)</c>.
+/// <c>p -= (learningRate / (1-β₁ᵗ)) · m / (√v / √(1-β₂ᵗ) + ε)</c> (backends may multiply by the
+/// reciprocal of √(1-β₂ᵗ) instead of dividing: one division per element instead of two).
 /// </summary>
 /// <param name="LearningRate">Step size.</param>
 /// <param name="Beta1">Decay of the first-moment (mean) estimate.</param>

@@ -22,23 +22,19 @@ internal readonly struct BroadcastLayout
     }
 
     /// <summary>Offset into the first input of output element <paramref name="i"/>.</summary>
-    public int OffsetA(int i)
-    {
-        int i3 = i % d3;
-        int rest = i / d3;
-        int i2 = rest % d2;
-        rest /= d2;
-        return ((rest / d1) * a0) + ((rest % d1) * a1) + (i2 * a2) + (i3 * a3);
-    }
+    public int OffsetA(int i) => Offset(i, a0, a1, a2, a3);
 
     /// <summary>Offset into the second input of output element <paramref name="i"/>.</summary>
-    public int OffsetB(int i)
+    public int OffsetB(int i) => Offset(i, b0, b1, b2, b3);
+
+    /// <summary>Splits <paramref name="i"/> into its four merged coordinates and weighs them by the strides.</summary>
+    private int Offset(int i, int s0, int s1, int s2, int s3)
     {
         int i3 = i % d3;
         int rest = i / d3;
         int i2 = rest % d2;
         rest /= d2;
-        return ((rest / d1) * b0) + ((rest % d1) * b1) + (i2 * b2) + (i3 * b3);
+        return ((rest / d1) * s0) + ((rest % d1) * s1) + (i2 * s2) + (i3 * s3);
     }
 
     /// <summary>

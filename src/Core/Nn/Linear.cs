@@ -55,13 +55,7 @@ public sealed class Linear : Module
         }
 
         var rows = input.Rank == 2 ? input : input.Reshape(-1, InFeatures);
-        var y = MatMulOp.Forward(rows, Weight, transA: false, transB: true);
-        if (Bias is not null)
-        {
-            var product = y;
-            y = product + Bias;
-            product.ReleaseIfUnowned();
-        }
+        var y = LinearOp.Forward(rows, Weight, Bias);
 
         if (input.Rank == 2)
         {

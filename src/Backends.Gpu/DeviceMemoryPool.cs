@@ -1,17 +1,17 @@
 using System.Numerics;
-using ILGPU;
 using ILGPU.Runtime;
 
 namespace TensorGrad.Backends.Gpu;
 
 /// <summary>
-/// Exact-size pool of device memory blocks for one accelerator: a training step asks for the same
-/// sizes every step, so after the first step it allocates no device memory. Free blocks beyond
-/// <see cref="MaxRetainedBytes"/> are returned to the device.
+/// Exact-size pool of device buffers (memory block and wrapper together) for one backend: a
+/// training step asks for the same sizes every step, so after the first step it allocates no
+/// device memory and no wrapper. Free blocks beyond <see cref="MaxRetainedBytes"/> are returned
+/// to the device.
 /// </summary>
-internal sealed class DeviceMemoryPool(Accelerator accelerator) : IDisposable
+internal sealed class DeviceMemoryPool(GpuBackend owner, Accelerator accelerator) : IDisposable
 {
-    private readonly Dictionary<(Type, long), Stack<MemoryBuffer>> free = [];
+    private readonly Dictionary<(Type, long), Stack<(DeviceBuffer Buffer, MemoryBuffer Block)>> free = [];
     private readonly Lock gate = new();
     private long retainedBytes;
 
@@ -21,47 +21,46 @@ internal sealed class DeviceMemoryPool(Accelerator accelerator) : IDisposable
     /// <summary>How many blocks were taken from the device so far (a steady training step adds none).</summary>
     public long DeviceAllocations { get; private set; }
 
-    /// <summary>A block of exactly <paramref name="length"/> elements (at least one), contents unspecified.</summary>
-    public MemoryBuffer1D<T, Stride1D.Dense> Rent<T>(long length)
+    /// <summary>A buffer of exactly <paramref name="length"/> elements (its block holds at least one), contents unspecified.</summary>
+    public GpuBuffer<T> Rent<T>(long length, DType dtype)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        length = Math.Max(1, length);
         lock (gate)
         {
             if (free.TryGetValue((typeof(T), length), out var stack) && stack.Count > 0)
             {
-                var block = stack.Pop();
+                var (buffer, block) = stack.Pop();
                 retainedBytes -= block.LengthInBytes;
-                return (MemoryBuffer1D<T, Stride1D.Dense>)block;
+                return (GpuBuffer<T>)buffer;
             }
 
             DeviceAllocations++;
         }
 
-        return accelerator.Allocate1D<T>(length);
+        return new GpuBuffer<T>(accelerator.Allocate1D<T>(Math.Max(1, length)), length, dtype, owner);
     }
 
-    /// <summary>Takes a block back for reuse, or frees it when the pool is full.</summary>
-    public void Return<T>(MemoryBuffer1D<T, Stride1D.Dense> block)
+    /// <summary>Takes a buffer back for reuse, or frees its block when the pool is full.</summary>
+    public void Return<T>(GpuBuffer<T> buffer)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         lock (gate)
         {
-            if (retainedBytes + block.LengthInBytes <= MaxRetainedBytes)
+            if (retainedBytes + buffer.Memory.LengthInBytes <= MaxRetainedBytes)
             {
-                if (!free.TryGetValue((typeof(T), block.Length), out var stack))
+                if (!free.TryGetValue((typeof(T), buffer.Length), out var stack))
                 {
-                    stack = new Stack<MemoryBuffer>();
-                    free[(typeof(T), block.Length)] = stack;
+                    stack = new Stack<(DeviceBuffer, MemoryBuffer)>();
+                    free[(typeof(T), buffer.Length)] = stack;
                 }
 
-                stack.Push(block);
-                retainedBytes += block.LengthInBytes;
+                stack.Push((buffer, buffer.Memory));
+                retainedBytes += buffer.Memory.LengthInBytes;
                 return;
             }
         }
 
-        block.Dispose();
+        buffer.Memory.Dispose();
     }
 
     /// <summary>Frees every pooled block.</summary>
@@ -69,7 +68,7 @@ internal sealed class DeviceMemoryPool(Accelerator accelerator) : IDisposable
     {
         lock (gate)
         {
-            foreach (var block in free.Values.SelectMany(stack => stack))
+            foreach (var (_, block) in free.Values.SelectMany(stack => stack))
             {
                 block.Dispose();
             }

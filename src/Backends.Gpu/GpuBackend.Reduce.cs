@@ -124,13 +124,12 @@ public sealed partial class GpuBackend
         }
 
         int groups = (int)Math.Min(ushort.MaxValue, ((x.Length / SquaresPerThread) + groupSize) / groupSize);
-        var partials = pool.Rent<T>(groups);
+        var partials = pool.Rent<T>(groups, x.DType);
         try
         {
             kernels.Get<ArrayView<T>, ArrayView<T>>(ReduceKernels.SquarePartials)(WithShared<T>(groups, groupSize, groupSize), x.View, partials.View);
             var host = new T[groups];
-            ArrayView<T> view = partials.View;
-            view.CopyToCPU(Stream, host);
+            partials.View.CopyToCPU(Stream, host);
             Stream.Synchronize();
             double total = 0;
             foreach (var partial in host)

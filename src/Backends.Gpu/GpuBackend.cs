@@ -28,7 +28,7 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
     {
         Device = device;
         Accelerator = accelerator;
-        pool = new DeviceMemoryPool(accelerator);
+        pool = new DeviceMemoryPool(this, accelerator);
         kernels = new KernelCache(accelerator);
         invalidLabel = accelerator.Allocate1D<int>(1);
         groupSize = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(MaxGroupSize, accelerator.MaxNumThreadsPerGroup) + 1) / 2;
@@ -68,9 +68,7 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
         }
 
         Bind();
-        return dtype == DType.Float64
-            ? new GpuBuffer<double>(pool.Rent<double>(length), length, dtype, this)
-            : new GpuBuffer<float>(pool.Rent<float>(length), length, dtype, this);
+        return dtype == DType.Float64 ? pool.Rent<double>(length, dtype) : pool.Rent<float>(length, dtype);
     }
 
     /// <inheritdoc />
@@ -78,8 +76,8 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
     {
         switch (buffer)
         {
-            case GpuBuffer<float> f when f.Owner == this: pool.Return(f.Memory); break;
-            case GpuBuffer<double> d when d.Owner == this: pool.Return(d.Memory); break;
+            case GpuBuffer<float> f when f.Owner == this: pool.Return(f); break;
+            case GpuBuffer<double> d when d.Owner == this: pool.Return(d); break;
             default: throw Foreign(buffer);
         }
     }

@@ -4,7 +4,7 @@ using ILGPU.Runtime;
 
 namespace TensorGrad.Backends.Gpu;
 
-/// <summary>Device storage of one ILGPU accelerator: a pooled memory block of at least <see cref="DeviceBuffer.Length"/> elements.</summary>
+/// <summary>Device storage of one ILGPU accelerator: a pooled memory block of at least <see cref="DeviceBuffer.Length"/> elements (one for an empty buffer).</summary>
 internal sealed class GpuBuffer<T>(MemoryBuffer1D<T, Stride1D.Dense> memory, long length, DType dtype, GpuBackend owner) : DeviceBuffer(length, dtype)
     where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -47,6 +47,10 @@ public abstract partial class BackendSuite
         var layer = new Linear(3, 4, Device, dtype: DType.Float64, seed: 5);
         var x = Param64(new Random(3), -1, 1, 5, 3);
         AssertGradients(inputs => layer.Forward(inputs[0]).Tanh(), x, layer.Weight, layer.Bias!);
+
+        // No bias, and an input with leading dimensions (flattened to rows and back).
+        var plain = new Linear(3, 2, Device, bias: false, dtype: DType.Float64, seed: 6);
+        AssertGradients(inputs => plain.Forward(inputs[0]).Tanh(), Param64(new Random(4), -1, 1, 2, 5, 3), plain.Weight);
     }
 
     [Fact]

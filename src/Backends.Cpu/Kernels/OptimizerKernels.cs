@@ -1,14 +1,15 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace TensorGrad.Backends.Cpu.Kernels;
 
 /// <summary>
-/// Fused optimizer updates: one pass over parameter, gradient and state in Vector&lt;T&gt; lanes
-/// (the widest the JIT picks for this CPU), split over cores when large. The few elements past
-/// the last full vector go through the same vector formula with broadcast scalars, so each rule
-/// is written once.
+/// Fused optimizer updates: one pass over parameter, gradient and state in Vector512 lanes where
+/// AVX-512 is accelerated (Vector&lt;T&gt; stays 256 bits wide there), then Vector&lt;T&gt; lanes,
+/// split over cores when large. The few elements past the last full vector go through the
+/// Vector&lt;T&gt; formula with broadcast scalars, so each rule has one form per vector width.
 /// </summary>
 internal static class OptimizerKernels
 {
@@ -55,6 +56,20 @@ internal static class OptimizerKernels
         {
             var none = Vector<T>.Zero;
             int i = start;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i <= end - Vector512<T>.Count; i += Vector512<T>.Count)
+                {
+                    var v = velocity is null ? Vector512<T>.Zero : Vector512.LoadUnsafe(ref At(velocity), (nuint)i);
+                    var p = Update(Vector512.LoadUnsafe(ref At(parameter), (nuint)i), Vector512.LoadUnsafe(ref At(gradient), (nuint)i), ref v);
+                    p.StoreUnsafe(ref At(parameter), (nuint)i);
+                    if (velocity is not null)
+                    {
+                        v.StoreUnsafe(ref At(velocity), (nuint)i);
+                    }
+                }
+            }
+
             for (; i <= end - Vector<T>.Count; i += Vector<T>.Count)
             {
                 var v = velocity is null ? none : Vector.LoadUnsafe(ref At(velocity), (nuint)i);
@@ -88,6 +103,19 @@ internal static class OptimizerKernels
 
             return p - (d * learningRate);
         }
+
+        /// <summary>The same rule on 512-bit vectors.</summary>
+        private Vector512<T> Update(Vector512<T> p, Vector512<T> g, ref Vector512<T> v)
+        {
+            var d = g + (p * weightDecay);
+            if (velocity is not null)
+            {
+                v = update.FirstStep ? d : (v * momentum) + (d * keep);
+                d = update.Nesterov ? d + (v * momentum) : v;
+            }
+
+            return p - (d * learningRate);
+        }
     }
 
     private readonly struct AdamKernel<T>(T[] parameter, T[] gradient, T[] firstMoment, T[] secondMoment, AdamUpdate update)
@@ -104,6 +132,19 @@ internal static class OptimizerKernels
         public void Run(int start, int end)
         {
             int i = start;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i <= end - Vector512<T>.Count; i += Vector512<T>.Count)
+                {
+                    var m = Vector512.LoadUnsafe(ref At(firstMoment), (nuint)i);
+                    var v = Vector512.LoadUnsafe(ref At(secondMoment), (nuint)i);
+                    var p = Update(Vector512.LoadUnsafe(ref At(parameter), (nuint)i), Vector512.LoadUnsafe(ref At(gradient), (nuint)i), ref m, ref v);
+                    p.StoreUnsafe(ref At(parameter), (nuint)i);
+                    m.StoreUnsafe(ref At(firstMoment), (nuint)i);
+                    v.StoreUnsafe(ref At(secondMoment), (nuint)i);
+                }
+            }
+
             for (; i <= end - Vector<T>.Count; i += Vector<T>.Count)
             {
                 var m = Vector.LoadUnsafe(ref At(firstMoment), (nuint)i);
@@ -131,6 +172,17 @@ internal static class OptimizerKernels
             m = (m * beta1) + (g * (T.One - beta1));
             v = (v * beta2) + (g * g * (T.One - beta2));
             var denominator = (Vector.SquareRoot(v) * inverseCorrection2) + new Vector<T>(epsilon);
+            return p - (m * stepSize / denominator);
+        }
+
+        /// <summary>The same rule on 512-bit vectors.</summary>
+        private Vector512<T> Update(Vector512<T> p, Vector512<T> g, ref Vector512<T> m, ref Vector512<T> v)
+        {
+            g += p * coupledDecay;
+            p *= shrink;
+            m = (m * beta1) + (g * (T.One - beta1));
+            v = (v * beta2) + (g * g * (T.One - beta2));
+            var denominator = (Vector512.Sqrt(v) * inverseCorrection2) + Vector512.Create(epsilon);
             return p - (m * stepSize / denominator);
         }
     }

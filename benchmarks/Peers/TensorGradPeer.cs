@@ -4,47 +4,13 @@ using TensorGrad.Optim;
 namespace TensorGrad.Peers;
 
 /// <summary>The workloads on TensorGrad's CPU backend.</summary>
-public sealed class TensorGradPeer : IPeer
+public sealed class TensorGradPeer : InProcessPeer
 {
-    private readonly Dictionary<string, Action> steps = [];
-    private readonly List<Tensor> tensors = [];
+    public override string Name => "TensorGrad";
 
-    public string Name => "TensorGrad";
+    public override string Description => $"TensorGrad {typeof(Tensor).Assembly.GetName().Version} (CPU backend, {Environment.ProcessorCount} threads)";
 
-    public string Description => $"TensorGrad {typeof(Tensor).Assembly.GetName().Version} (CPU backend, {Environment.ProcessorCount} threads)";
-
-    public double SecondsPerCall(Workload workload, TimingSettings timing)
-    {
-        if (!steps.TryGetValue(workload.Id, out var step))
-        {
-            step = Create(workload);
-            steps[workload.Id] = step;
-        }
-
-        return timing.MedianSecondsPerCall(step);
-    }
-
-    public void Dispose()
-    {
-        foreach (var tensor in tensors)
-        {
-            tensor.Dispose();
-        }
-
-        tensors.Clear();
-        steps.Clear();
-    }
-
-    private Action Create(Workload workload) => workload.Kind switch
-    {
-        WorkloadKind.Mlp => MlpStep(workload.Size, workload.Optimizer),
-        WorkloadKind.Tiny => TinyStep(),
-        WorkloadKind.Sgemm => Sgemm(workload.Size),
-        WorkloadKind.Add => AddOne(),
-        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "Unknown workload kind."),
-    };
-
-    private Action MlpStep(int batch, string optimizerName)
+    protected override Action MlpStep(int batch, string optimizerName)
     {
         var cpu = Device.Cpu;
         var model = new Sequential(
@@ -61,7 +27,7 @@ public sealed class TensorGradPeer : IPeer
         return () => Step(optimizer, () => Loss.CrossEntropy(model.Forward(x), y));
     }
 
-    private Action TinyStep()
+    protected override Action TinyStep()
     {
         var cpu = Device.Cpu;
         var model = new Sequential(new Linear(4, 8, cpu, seed: 1), new Sigmoid(), new Linear(8, 1, cpu, seed: 2), new Sigmoid());
@@ -71,14 +37,14 @@ public sealed class TensorGradPeer : IPeer
         return () => Step(sgd, () => Loss.Mse(model.Forward(x), y));
     }
 
-    private Action Sgemm(int n)
+    protected override Action Sgemm(int n)
     {
         var a = Keep(Tensor.Rand([n, n], seed: 1, device: Device.Cpu));
         var b = Keep(Tensor.Rand([n, n], seed: 2, device: Device.Cpu));
         return () => a.MatMul(b).Dispose();
     }
 
-    private Action AddOne()
+    protected override Action AddOne()
     {
         var a = Keep(Tensor.Ones([1], Device.Cpu));
         var b = Keep(Tensor.Ones([1], Device.Cpu));
@@ -93,11 +59,5 @@ public sealed class TensorGradPeer : IPeer
         optimizer.ZeroGrad();
         value.Backward();
         optimizer.Step();
-    }
-
-    private Tensor Keep(Tensor tensor)
-    {
-        tensors.Add(tensor);
-        return tensor;
     }
 }

@@ -6,11 +6,8 @@ using TorchTensor = TorchSharp.torch.Tensor;
 namespace TensorGrad.Peers;
 
 /// <summary>The workloads on TorchSharp (libtorch for the CPU), from this process.</summary>
-public sealed class TorchSharpPeer : IPeer
+public sealed class TorchSharpPeer : InProcessPeer
 {
-    private readonly Dictionary<string, Action> steps = [];
-    private readonly List<IDisposable> owned = [];
-
     private TorchSharpPeer(int threads)
     {
         torch.set_num_threads(threads);
@@ -19,9 +16,9 @@ public sealed class TorchSharpPeer : IPeer
             + (policy is null ? "OpenMP's default wait policy)" : $"OMP_WAIT_POLICY={policy})");
     }
 
-    public string Name => "TorchSharp";
+    public override string Name => "TorchSharp";
 
-    public string Description { get; }
+    public override string Description { get; }
 
     /// <summary>Loads libtorch and sets its thread count.</summary>
     /// <param name="threads">Threads of libtorch's intra-op pool.</param>
@@ -58,42 +55,13 @@ public sealed class TorchSharpPeer : IPeer
         }
     }
 
-    public double SecondsPerCall(Workload workload, TimingSettings timing)
-    {
-        if (!steps.TryGetValue(workload.Id, out var step))
-        {
-            step = Create(workload);
-            steps[workload.Id] = step;
-        }
-
-        return timing.MedianSecondsPerCall(step);
-    }
-
-    public void Dispose()
-    {
-        foreach (var item in owned)
-        {
-            item.Dispose();
-        }
-
-        owned.Clear();
-        steps.Clear();
-    }
-
-    private Action Create(Workload workload)
+    protected override Action Create(Workload workload)
     {
         torch.manual_seed(1);
-        return workload.Kind switch
-        {
-            WorkloadKind.Mlp => MlpStep(workload.Size, workload.Optimizer),
-            WorkloadKind.Tiny => TinyStep(),
-            WorkloadKind.Sgemm => Sgemm(workload.Size),
-            WorkloadKind.Add => AddOne(),
-            _ => throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "Unknown workload kind."),
-        };
+        return base.Create(workload);
     }
 
-    private Action MlpStep(int batch, string optimizerName)
+    protected override Action MlpStep(int batch, string optimizerName)
     {
         var model = Keep(nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)));
         optim.Optimizer optimizer = optimizerName == "sgd"
@@ -104,7 +72,7 @@ public sealed class TorchSharpPeer : IPeer
         return () => Step(optimizer, () => nn.functional.cross_entropy(model.forward(x), y));
     }
 
-    private Action TinyStep()
+    protected override Action TinyStep()
     {
         var model = Keep(nn.Sequential(nn.Linear(4, 8), nn.Sigmoid(), nn.Linear(8, 1), nn.Sigmoid()));
         var sgd = optim.SGD(model.parameters(), 0.5);
@@ -113,14 +81,14 @@ public sealed class TorchSharpPeer : IPeer
         return () => Step(sgd, () => nn.functional.mse_loss(model.forward(x), y));
     }
 
-    private Action Sgemm(int n)
+    protected override Action Sgemm(int n)
     {
         var a = Keep(torch.rand(n, n));
         var b = Keep(torch.rand(n, n));
         return () => torch.mm(a, b).Dispose();
     }
 
-    private Action AddOne()
+    protected override Action AddOne()
     {
         var a = Keep(torch.ones(1));
         var b = Keep(torch.ones(1));
@@ -135,12 +103,5 @@ public sealed class TorchSharpPeer : IPeer
         optimizer.zero_grad();
         value.backward();
         optimizer.step();
-    }
-
-    private T Keep<T>(T item)
-        where T : IDisposable
-    {
-        owned.Add(item);
-        return item;
     }
 }

@@ -124,10 +124,10 @@ internal static class OptimizerKernels
         private readonly T beta1 = T.CreateTruncating(update.Beta1);
         private readonly T beta2 = T.CreateTruncating(update.Beta2);
         private readonly T epsilon = T.CreateTruncating(update.Epsilon);
-        private readonly T coupledDecay = T.CreateTruncating(update.Decoupled ? 0 : update.WeightDecay);
-        private readonly T shrink = T.CreateTruncating(update.Decoupled ? 1 - (update.LearningRate * update.WeightDecay) : 1);
-        private readonly T stepSize = T.CreateTruncating(update.LearningRate / update.BiasCorrection1);
-        private readonly T inverseCorrection2 = T.CreateTruncating(1 / update.BiasCorrection2Sqrt);
+        private readonly T coupledDecay = T.CreateTruncating(update.CoupledDecay);
+        private readonly T shrink = T.CreateTruncating(update.Shrink);
+        private readonly T stepSize = T.CreateTruncating(update.StepSize);
+        private readonly T inverseCorrection2 = T.CreateTruncating(update.InverseBiasCorrection2Sqrt);
 
         public void Run(int start, int end)
         {

@@ -23,10 +23,10 @@ internal readonly struct AdamCoefficients<T>(AdamUpdate update)
     public readonly T Beta1 = T.CreateTruncating(update.Beta1);
     public readonly T Beta2 = T.CreateTruncating(update.Beta2);
     public readonly T Epsilon = T.CreateTruncating(update.Epsilon);
-    public readonly T CoupledDecay = T.CreateTruncating(update.Decoupled ? 0 : update.WeightDecay);
-    public readonly T Shrink = T.CreateTruncating(update.Decoupled ? 1 - (update.LearningRate * update.WeightDecay) : 1);
-    public readonly T StepSize = T.CreateTruncating(update.LearningRate / update.BiasCorrection1);
-    public readonly T InverseCorrection2 = T.CreateTruncating(1 / update.BiasCorrection2Sqrt);
+    public readonly T CoupledDecay = T.CreateTruncating(update.CoupledDecay);
+    public readonly T Shrink = T.CreateTruncating(update.Shrink);
+    public readonly T StepSize = T.CreateTruncating(update.StepSize);
+    public readonly T InverseCorrection2 = T.CreateTruncating(update.InverseBiasCorrection2Sqrt);
 }
 
 /// <summary>Fused in-place optimizer updates, one pass over parameter, gradient and state (the CPU backend's rules, element by element).</summary>

@@ -17,8 +17,9 @@ public readonly record struct SgdUpdate(double LearningRate, double Momentum, do
 /// Hyperparameters of one fused Adam/AdamW update (PyTorch's rule). With coupled weight decay
 /// (Adam) <c>g += weightDecay·p</c>; with decoupled decay (AdamW) <c>p *= 1 - learningRate·weightDecay</c>.
 /// Then <c>m = β₁m + (1-β₁)g</c>, <c>v = β₂v + (1-β₂)g²</c> and
-/// <c>p -= (learningRate / (1-β₁ᵗ)) · m / (√v / √(1-β₂ᵗ) + ε)</c> (backends may multiply by the
-/// reciprocal of √(1-β₂ᵗ) instead of dividing: one division per element instead of two).
+/// <c>p -= (learningRate / (1-β₁ᵗ)) · m / (√v / √(1-β₂ᵗ) + ε)</c>. Backends apply it through the
+/// per-step scalars below, so both compute them alike; they multiply by the reciprocal of √(1-β₂ᵗ)
+/// instead of dividing (one division per element instead of two).
 /// </summary>
 /// <param name="LearningRate">Step size.</param>
 /// <param name="Beta1">Decay of the first-moment (mean) estimate.</param>
@@ -34,4 +35,16 @@ public readonly record struct AdamUpdate(double LearningRate, double Beta1, doub
 
     /// <summary>√(1 - β₂ᵗ).</summary>
     public double BiasCorrection2Sqrt => Math.Sqrt(1 - Math.Pow(Beta2, Step));
+
+    /// <summary>The L2 penalty added to the gradient: the weight decay for Adam, 0 for AdamW.</summary>
+    public double CoupledDecay => Decoupled ? 0 : WeightDecay;
+
+    /// <summary>The factor applied to the parameter before the step: 1 - learningRate·weightDecay for AdamW, 1 for Adam.</summary>
+    public double Shrink => Decoupled ? 1 - (LearningRate * WeightDecay) : 1;
+
+    /// <summary>learningRate / (1 - β₁ᵗ).</summary>
+    public double StepSize => LearningRate / BiasCorrection1;
+
+    /// <summary>1 / √(1 - β₂ᵗ).</summary>
+    public double InverseBiasCorrection2Sqrt => 1 / BiasCorrection2Sqrt;
 }

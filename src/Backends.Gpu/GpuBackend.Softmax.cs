@@ -72,10 +72,9 @@ public sealed partial class GpuBackend
         invalidLabel.View.MemSetToZero(Stream);
         kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int>(SoftmaxKernels.CrossEntropy)(
             Elementwise(rows), logits.View, labels.View, losses.View, probabilities.View, invalidLabel.View, classes);
-        var flag = new int[1];
-        invalidLabel.View.CopyToCPU(Stream, flag);
+        invalidLabel.View.CopyToCPU(Stream, invalidLabelOnHost);
         Stream.Synchronize();
-        if (flag[0] != 0)
+        if (invalidLabelOnHost[0] != 0)
         {
             throw InvalidLabel(labels, rows, classes);
         }

@@ -21,6 +21,9 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
     private readonly DeviceMemoryPool pool;
     private readonly KernelCache kernels;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> invalidLabel;
+
+    // Where each cross-entropy call reads its invalid-label flag back, allocated once.
+    private readonly int[] invalidLabelOnHost = new int[1];
     private readonly int groupSize;
     private readonly int maxGroups;
 

@@ -1,5 +1,6 @@
 using TensorGrad.Autograd;
 using TensorGrad.Backends;
+using TensorGrad.Graphs;
 
 namespace TensorGrad;
 
@@ -17,6 +18,7 @@ namespace TensorGrad;
 /// </remarks>
 public sealed partial class Tensor : IDisposable
 {
+    private readonly IBackend backend;
     private readonly bool ownsBuffer;
     private readonly Tensor? viewOf;
     private DeviceBuffer? buffer;
@@ -25,13 +27,14 @@ public sealed partial class Tensor : IDisposable
 
     internal Tensor(IBackend backend, DeviceBuffer buffer, Shape shape, string origin, Tensor? viewOf = null)
     {
-        Backend = backend;
+        this.backend = KernelCapture.Unwrap(backend);
         this.buffer = buffer;
         Shape = shape;
         DType = buffer.DType;
         Origin = origin;
         this.viewOf = viewOf;
         ownsBuffer = viewOf is null;
+        KernelCapture.Current?.OnCreated(this);
     }
 
     /// <summary>The dimensions of the tensor.</summary>
@@ -41,7 +44,7 @@ public sealed partial class Tensor : IDisposable
     public DType DType { get; }
 
     /// <summary>The device holding the storage.</summary>
-    public Device Device => Backend.Device;
+    public Device Device => backend.Device;
 
     /// <summary>Number of elements.</summary>
     public long Size => Shape.Size;
@@ -79,7 +82,8 @@ public sealed partial class Tensor : IDisposable
     /// <summary>True after the storage was released (by <see cref="Dispose"/> or the owning tape).</summary>
     public bool IsDisposed => releasedBy is not null || (viewOf?.IsDisposed ?? false);
 
-    internal IBackend Backend { get; }
+    /// <summary>The backend that runs this tensor's kernels: its own, or the recorder while a <see cref="KernelGraph"/> is captured.</summary>
+    internal IBackend Backend => KernelCapture.Current is { } capture ? capture.Wrap(backend) : backend;
 
     /// <summary>Name of the op or factory that made this tensor (used in error messages).</summary>
     internal string Origin { get; }
@@ -96,6 +100,9 @@ public sealed partial class Tensor : IDisposable
     /// <summary>True once a backward pass took this temporary as a gradient slot.</summary>
     internal bool Adopted { get; set; }
 
+    /// <summary>True while a <see cref="KernelGraph"/> writes this tensor: releasing it is left to the graph.</summary>
+    internal bool Pinned { get; set; }
+
     /// <summary>The storage; throws <see cref="ObjectDisposedException"/> once released.</summary>
     internal DeviceBuffer Buffer
     {
@@ -105,6 +112,8 @@ public sealed partial class Tensor : IDisposable
             {
                 _ = viewOf.Buffer;
             }
+
+            KernelCapture.Current?.OnTouched(this);
 
             return buffer ?? throw new ObjectDisposedException(
                 nameof(Tensor),
@@ -120,6 +129,16 @@ public sealed partial class Tensor : IDisposable
         GradFn = node;
         requiresGrad = true;
     }
+
+    /// <summary>Takes this tensor, and the tensor whose storage it views, out of their tape's ownership.</summary>
+    internal void Disown()
+    {
+        Owner = null;
+        viewOf?.Disown();
+    }
+
+    /// <summary>Forgets the node that produced this tensor, making it a leaf (a graph's output outlives its tape).</summary>
+    internal void DropGradFn() => GradFn = null;
 
     /// <summary>
     /// Computes the gradient of this one-element tensor (a loss) with respect to every leaf that
@@ -151,7 +170,7 @@ public sealed partial class Tensor : IDisposable
 
     internal void Release(string reason)
     {
-        if (buffer is null)
+        if (buffer is null || Pinned)
         {
             return;
         }

@@ -1,4 +1,5 @@
 using TensorGrad.Backends;
+using TensorGrad.Graphs;
 
 namespace TensorGrad.Autograd;
 
@@ -68,7 +69,11 @@ internal static class Backprop
 
         if (target.IsLeaf)
         {
-            if (target.Grad is null)
+            if (KernelCapture.Current is { } capture)
+            {
+                capture.AddLeafGradient(target, Take(grad, userOwned: true));
+            }
+            else if (target.Grad is null)
             {
                 target.Grad = Take(grad, userOwned: true);
             }
@@ -161,7 +166,7 @@ internal static class Backprop
         return slot;
     }
 
-    private static void AddInPlace(Tensor slot, Tensor grad, Tensor target)
+    internal static void AddInPlace(Tensor slot, Tensor grad, Tensor target)
     {
         if (slot.Shape != grad.Shape || slot.DType != grad.DType || !slot.Device.Equals(grad.Device))
         {

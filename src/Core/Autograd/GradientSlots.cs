@@ -1,12 +1,16 @@
+using TensorGrad.Graphs;
+
 namespace TensorGrad.Autograd;
 
 /// <summary>Resetting parameters' gradients, shared by optimizers and modules.</summary>
 internal static class GradientSlots
 {
-    public static void Clear(IEnumerable<Tensor> parameters, bool setToNull)
+    public static void Clear(IReadOnlyList<Tensor> parameters, bool setToNull)
     {
-        foreach (var p in parameters)
+        KernelCapture.ThrowIfCapturing("ZeroGrad", "call it before Replay(), outside the captured step, so each replay starts from cleared gradients");
+        for (int i = 0; i < parameters.Count; i++)
         {
+            var p = parameters[i];
             if (p.Grad is null)
             {
                 continue;

@@ -1,4 +1,5 @@
 using TensorGrad.Autograd;
+using TensorGrad.Graphs;
 
 namespace TensorGrad.Optim;
 
@@ -78,6 +79,10 @@ public abstract class Optimizer
     /// </summary>
     public void Step()
     {
+        if (KernelCapture.Current is not null)
+        {
+            throw KernelCapture.Refused($"{Name}.Step", "its learning rate and bias corrections change every step; call opt.Step() after Replay()");
+        }
         for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];

@@ -5,7 +5,8 @@ using TensorGrad.Optim;
 namespace TensorGrad.Tests.Cpu;
 
 /// <summary>
-/// A steady training step on the CPU reuses pooled storage and keeps its managed allocations small.
+/// A steady training step on the CPU reuses pooled storage and keeps its managed allocations small;
+/// replayed from a <see cref="KernelGraph"/>, it allocates nothing.
 /// It counts the backend's buffer allocations, so it runs alone (<see cref="SerialCollection"/>).
 /// </summary>
 [Collection(SerialCollection.Name)]
@@ -48,5 +49,51 @@ public sealed class SteadyStepTests
         // Tensor objects, their shapes and tape nodes remain (about 2.9 KB); pooled storage, kernel
         // dispatch and parallel parts allocate nothing, so a regression shows up as kilobytes more.
         Assert.InRange(perStep, 0, 4000);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    [InlineData(512)]
+    public void A_steady_replayed_mlp_training_step_allocates_nothing(int batch)
+    {
+        var model = new Sequential(new Linear(784, 256, seed: 1), new ReLU(), new Linear(256, 128, seed: 2), new ReLU(), new Linear(128, 10, seed: 3));
+        var optimizer = new Sgd(model.Parameters(), lr: 0.01, momentum: 0.9);
+        using var x = Tensor.Zeros([batch, 784]);
+        using var y = Tensor.Zeros([batch]);
+        using var nextX = Tensor.Rand([batch, 784], seed: 4);
+        using var nextY = Tensor.FromArray([.. Enumerable.Range(0, batch).Select(i => (float)(i % 10))], [batch]);
+        using var graph = KernelGraph.Capture(() =>
+        {
+            var loss = Loss.CrossEntropy(model.Forward(x), y);
+            loss.Backward();
+            return loss;
+        });
+        var losses = new float[13];
+        void Step(int i)
+        {
+            x.CopyFrom(nextX);
+            y.CopyFrom(nextY);
+            optimizer.ZeroGrad();
+            graph.Replay();
+            optimizer.Step();
+            losses[i] = graph.Output.Item();
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Step(i);
+        }
+
+        long buffers = CpuBackend.Instance.BufferAllocations;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 3; i < losses.Length; i++)
+        {
+            Step(i);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(buffers, CpuBackend.Instance.BufferAllocations);
+        Assert.True(losses[^1] < losses[0], $"the loss on a repeated batch should fall: {losses[0]} → {losses[^1]}");
     }
 }

@@ -1,0 +1,129 @@
+using TensorGrad.Autograd;
+
+using TensorGrad.Backends;
+
+namespace TensorGrad.Graphs;
+
+/// <summary>
+/// A <see cref="KernelGraph"/> being captured on this thread: the kernels launched so far, the
+/// releases held back, the tensors made during the capture, the tensors from before it that the
+/// kernels read or write, and the gradient slots of leaves.
+/// </summary>
+internal sealed class KernelCapture
+{
+    [ThreadStatic]
+    private static KernelCapture? current;
+
+    private readonly List<Action> commands = [];
+    private readonly List<(IBackend Backend, DeviceBuffer Buffer)> releases = [];
+    private readonly HashSet<Tensor> created = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<Tensor> touched = new(ReferenceEqualityComparer.Instance);
+    private readonly List<LeafSlot> leafSlots = [];
+    private RecordingBackend? recorder;
+
+    private KernelCapture()
+    {
+    }
+
+    /// <summary>The capture in progress on this thread, or null.</summary>
+    public static KernelCapture? Current => current;
+
+    public IReadOnlyList<Action> Commands => commands;
+
+    public IReadOnlyList<(IBackend Backend, DeviceBuffer Buffer)> Releases => releases;
+
+    public IReadOnlyList<LeafSlot> LeafSlots => leafSlots;
+
+    /// <summary>Tensors from before the capture whose storage the recorded kernels use.</summary>
+    public IEnumerable<Tensor> Inputs => touched.Where(t => !created.Contains(t));
+
+    /// <summary>Tensors made during the capture that are still alive: the graph keeps them.</summary>
+    public IEnumerable<Tensor> Survivors => created.Where(t => !t.IsDisposed);
+
+    public static KernelCapture Begin()
+    {
+        if (current is not null)
+        {
+            throw new InvalidOperationException("KernelGraph.Capture: a capture is already running on this thread; captures do not nest.");
+        }
+
+        current = new KernelCapture();
+        return current;
+    }
+
+    /// <summary>Throws when <paramref name="what"/> runs inside a capture, saying what to do instead.</summary>
+    public static void ThrowIfCapturing(string what, string instead)
+    {
+        if (current is not null)
+        {
+            throw Refused(what, instead);
+        }
+    }
+
+    /// <summary>The error for <paramref name="what"/> inside a capture.</summary>
+    public static InvalidOperationException Refused(string what, string instead) => new($"KernelGraph.Capture: {what} cannot be captured; {instead}.");
+
+    /// <summary>The backend an op sees for a tensor on <paramref name="backend"/>: the recorder while capturing.</summary>
+    public IBackend Wrap(IBackend backend)
+    {
+        if (recorder?.Real != backend)
+        {
+            recorder = new RecordingBackend(backend, this);
+        }
+
+        return recorder;
+    }
+
+    /// <summary>The real backend behind a possibly recording one.</summary>
+    public static IBackend Unwrap(IBackend backend) => backend is RecordingBackend r ? r.Real : backend;
+
+    public void Add(Action command) => commands.Add(command);
+
+    public void DeferRelease(IBackend backend, DeviceBuffer buffer) => releases.Add((backend, buffer));
+
+    public void OnCreated(Tensor tensor) => created.Add(tensor);
+
+    public void OnTouched(Tensor tensor) => touched.Add(tensor);
+
+    /// <summary>
+    /// Adds a leaf's gradient contribution, held in <paramref name="slot"/> (a tensor the capture
+    /// made), as a step of the graph: now, and on every replay, with the leaf's gradient as it is then.
+    /// </summary>
+    public void AddLeafGradient(Tensor leaf, Tensor slot)
+    {
+        var leafSlot = new LeafSlot(leaf, slot);
+        leafSlots.Add(leafSlot);
+        Action accumulate = leafSlot.Accumulate;
+        current = null;
+        try
+        {
+            accumulate();
+        }
+        finally
+        {
+            current = this;
+        }
+
+        commands.Add(accumulate);
+    }
+
+    /// <summary>Ends recording on this thread.</summary>
+    public void End() => current = null;
+
+    /// <summary>A leaf and the tensor its gradient contribution is written to by the graph's kernels.</summary>
+    internal sealed record LeafSlot(Tensor Leaf, Tensor Slot)
+    {
+        /// <summary>The slot becomes the leaf's gradient when it has none, or is added to the one it has.</summary>
+        public void Accumulate()
+        {
+            if (Leaf.Grad is null)
+            {
+                Leaf.Grad = Slot;
+            }
+            else if (!ReferenceEquals(Leaf.Grad, Slot))
+            {
+                Backprop.AddInPlace(Leaf.Grad, Slot, Leaf);
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using TensorGrad.Backends;
+
+namespace TensorGrad.Graphs;
+
+/// <summary>
+/// The backend that tensors hand out while a <see cref="KernelGraph"/> is being captured: each
+/// kernel runs on the real backend at once and is kept, as the same closure, for every replay.
+/// Releases wait for the graph, so no buffer a kernel touches goes back to the pool while the
+/// graph may still run. What a replay could not repeat (reading values to the host, uploading
+/// host data, optimizer steps whose scalars change each step) throws.
+/// </summary>
+internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : IBackend
+{
+    public IBackend Real => real;
+
+    public Device Device => real.Device;
+
+    public bool Supports(DType dtype) => real.Supports(dtype);
+
+    public DeviceBuffer Allocate(long length, DType dtype) => real.Allocate(length, dtype);
+
+    public void Release(DeviceBuffer buffer) => capture.DeferRelease(real, buffer);
+
+    public void Upload(ReadOnlySpan<float> source, DeviceBuffer destination) => throw Refused("uploads host data (Tensor.FromArray, a data loader)", "create input tensors before Capture and CopyFrom new values into them before each Replay()");
+
+    public void Upload(ReadOnlySpan<double> source, DeviceBuffer destination) => Upload(ReadOnlySpan<float>.Empty, destination);
+
+    public void Download(DeviceBuffer source, Span<float> destination) => throw Refused("reads values back to the host (Item, ToArray, anomaly checks, forward hooks that read)", "read graph.Output after Replay() instead");
+
+    public void Download(DeviceBuffer source, Span<double> destination) => Download(source, Span<float>.Empty);
+
+    public double SumOfSquares(DeviceBuffer x) => throw Refused("computes a norm on the host (gradient clipping, monitors)", "clip or monitor after Replay(), outside the capture");
+
+    public void SgdStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer? velocity, in SgdUpdate update) => throw OptimizerRefused();
+
+    public void AdamStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update) => throw OptimizerRefused();
+
+    public void Synchronize() => real.Synchronize();
+
+    public void Copy(DeviceBuffer source, DeviceBuffer destination) => Run(() => real.Copy(source, destination));
+
+    public void Fill(DeviceBuffer destination, double value) => Run(() => real.Fill(destination, value));
+
+    public void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y) => Run(() => real.Unary(op, x, y));
+
+    public void Scalar(ScalarOp op, DeviceBuffer x, double scalar, DeviceBuffer y) => Run(() => real.Scalar(op, x, scalar, y));
+
+    public void Binary(BinaryOp op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape, DeviceBuffer y, Shape yShape) =>
+        Run(() => real.Binary(op, a, aShape, b, bShape, y, yShape));
+
+    public void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y) => Run(() => real.Reduce(op, x, outer, axis, inner, y));
+
+    public void ArgMax(DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer indices) => Run(() => real.ArgMax(x, outer, axis, inner, indices));
+
+    public void ScatterAlongAxis(DeviceBuffer source, DeviceBuffer indices, int outer, int axis, int inner, DeviceBuffer y) =>
+        Run(() => real.ScatterAlongAxis(source, indices, outer, axis, inner, y));
+
+    public void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c) =>
+        Run(() => real.Gemm(transA, transB, m, n, k, alpha, a, b, beta, c));
+
+    public void Transpose2D(DeviceBuffer x, int rows, int cols, DeviceBuffer y) => Run(() => real.Transpose2D(x, rows, cols, y));
+
+    public void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape) => Run(() => real.Expand(x, xShape, y, yShape));
+
+    public void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y) => Run(() => real.BiasAdd(x, bias, rows, cols, y));
+
+    public void Softmax(DeviceBuffer x, int outer, int axis, int inner, bool log, DeviceBuffer y) => Run(() => real.Softmax(x, outer, axis, inner, log, y));
+
+    public void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, int rows, int classes, DeviceBuffer losses, DeviceBuffer probabilities) =>
+        Run(() => real.SoftmaxCrossEntropy(logits, labels, rows, classes, losses, probabilities));
+
+    public void SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer gradLosses, int rows, int classes, DeviceBuffer gradLogits) =>
+        Run(() => real.SoftmaxCrossEntropyBackward(probabilities, labels, gradLosses, rows, classes, gradLogits));
+
+    private void Run(Action kernel)
+    {
+        kernel();
+        capture.Add(kernel);
+    }
+
+    private InvalidOperationException Refused(string what, string instead) =>
+        new($"KernelGraph.Capture on {real.Device}: the step {what}, which a replay cannot repeat; {instead}.");
+
+    private InvalidOperationException OptimizerRefused() =>
+        Refused("runs an optimizer step, whose learning rate and bias corrections change every step", "call opt.Step() after Replay()");
+}

@@ -62,7 +62,7 @@ internal static unsafe class CpuGemm
         fixed (T* pa = a, pb = b, pc = c)
         {
             var problem = new GemmProblem<T>(pa, pb, pc, m, n, k, transA, transB, alpha, beta);
-            if (!GemmVector.TryRun(in problem))
+            if (!GemmVector.TryRun(in problem) && !GemmOuter.TryRun(in problem))
             {
                 GemmParallel.Run(in problem);
             }

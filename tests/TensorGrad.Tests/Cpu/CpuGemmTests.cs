@@ -8,13 +8,15 @@ public class CpuGemmTests
     // (m, n, k): empty, scalar, odd sizes straddling the register tiles and the KC (256 float /
     // 128 double) and NC (512) blocks, tall-skinny, MLP layers, and sizes large enough to be split
     // across threads; single-row and single-column products (the matrix-vector path), including
-    // ones split over cores and into several accumulation chunks.
+    // ones split over cores and into several accumulation chunks; shallow products (depth 1 to 4 and
+    // one past it: the outer-product path), including ones split over cores.
     private static readonly (int M, int N, int K)[] s_shapes =
     [
         (0, 5, 7), (5, 0, 7), (0, 0, 0), (1, 1, 1), (1, 7, 3), (7, 1, 3),
         (7, 17, 33), (33, 7, 17), (17, 65, 129), (65, 129, 7), (129, 33, 257), (257, 65, 17),
         (13, 1100, 40), (1000, 3, 5), (3, 1000, 7), (32, 256, 128), (32, 128, 256), (300, 260, 200),
         (1, 256, 784), (1, 2500, 300), (3000, 1, 100), (1, 1, 5000),
+        (256, 784, 1), (9, 13, 2), (33, 17, 3), (300, 700, 4), (31, 65, 5),
     ];
 
     public static TheoryData<bool, bool, int, int, int> AllShapes()
@@ -43,6 +45,9 @@ public class CpuGemmTests
         { false, true, 200, 300, 150 },
         { false, false, 1, 1500, 40 },
         { true, true, 70, 1, 33 },
+        { true, false, 256, 784, 1 },
+        { false, false, 33, 17, 3 },
+        { true, true, 40, 30, 1 },
     };
 
     [Theory]

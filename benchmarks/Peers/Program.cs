@@ -54,7 +54,8 @@ root.SetAction(result =>
 
     var slots = new List<PeerSlot>
     {
-        new("TensorGrad", new TensorGradPeer(), null),
+        new(TensorGradPeer.EagerName, new TensorGradPeer(replayed: false), null),
+        new(TensorGradPeer.ReplayedName, new TensorGradPeer(replayed: true), null),
         PeerSlot.Open("TorchSharp", () => TorchSharpPeer.Create(threads)),
         PeerSlot.Open("PyTorch", () => PyTorchPeer.Create(result.GetValue(python)!, threads, pythonWaitPolicy)),
     };

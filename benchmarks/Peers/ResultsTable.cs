@@ -17,9 +17,8 @@ public static class ResultsTable
     /// <summary>The report as Markdown.</summary>
     public static string Render(IReadOnlyList<PeerSlot> slots, IReadOnlyList<Workload> workloads, Measurements measurements, RunInfo run)
     {
-        const string Us = "TensorGrad";
-        var tensorGrad = slots.Single(s => s.Name == Us);
-        var peers = slots.Where(s => s.Name != Us).ToList();
+        var ours = slots.Where(s => s.Peer is TensorGradPeer).ToList();
+        var peers = slots.Where(s => s.Peer is not TensorGradPeer).ToList();
         double? peak = measurements.FmaPeak;
         var text = new StringBuilder();
         text.AppendLine("# TensorGrad, TorchSharp and PyTorch on the CPU").AppendLine();
@@ -41,29 +40,30 @@ public static class ResultsTable
 
         text.AppendLine();
 
-        text.Append($"| Workload | {Us} |");
-        peers.ForEach(s => text.Append($" {s.Name} |"));
-        peers.ForEach(s => text.Append($" TG/{s.Name} |"));
-        text.AppendLine().Append("|---|---:|");
-        peers.ForEach(_ => text.Append("---:|"));
-        peers.ForEach(_ => text.Append("---:|"));
+        var pairs = (from us in ours from peer in peers select (Us: us, Peer: peer)).ToList();
+        text.Append("| Workload |");
+        slots.ToList().ForEach(s => text.Append($" {s.Name} |"));
+        pairs.ForEach(p => text.Append($" {Abbreviation(p.Us)}/{p.Peer.Name} |"));
+        text.AppendLine().Append("|---|");
+        slots.ToList().ForEach(_ => text.Append("---:|"));
+        pairs.ForEach(_ => text.Append("---:|"));
         text.AppendLine();
         foreach (var workload in workloads)
         {
-            double? ours = measurements.MedianSeconds(Us, workload);
-            text.Append($"| {workload.Title} | {TimeCell(tensorGrad, workload, measurements)} |");
-            peers.ForEach(s => text.Append($" {TimeCell(s, workload, measurements)} |"));
-            foreach (var slot in peers)
+            text.Append($"| {workload.Title} |");
+            slots.ToList().ForEach(s => text.Append($" {TimeCell(s, workload, measurements)} |"));
+            foreach (var (us, peer) in pairs)
             {
-                double? theirs = measurements.MedianSeconds(slot.Name, workload);
-                text.Append(ours is { } o && theirs is { } t ? $" {Format.Ratio(t / o)} |" : " – |");
+                double? mine = measurements.MedianSeconds(us.Name, workload);
+                double? theirs = measurements.MedianSeconds(peer.Name, workload);
+                text.Append(mine is { } o && theirs is { } t ? $" {Format.Ratio(t / o)} |" : " – |");
             }
 
             text.AppendLine();
         }
 
         text.AppendLine();
-        text.AppendLine("TG/peer is TensorGrad's speed over the peer's (the peer's time / TensorGrad's time): above 1, TensorGrad is faster.");
+        text.AppendLine($"TG/peer is TensorGrad's speed over the peer's (the peer's time / TensorGrad's time): above 1, TensorGrad is faster. TG is TensorGrad run eagerly (a tape per step), TG graph the same step captured once in a KernelGraph and replayed.");
         text.AppendLine();
 
         text.AppendLine($"Throughput in GFLOP/s{(peak is null ? "" : " and % of the measured FMA peak")} (MLP steps count 2 flops per multiply-add of the forward pass, the weight gradients and the upper layers' input gradients):").AppendLine();
@@ -98,6 +98,8 @@ public static class ResultsTable
 
         return text.ToString();
     }
+
+    private static string Abbreviation(PeerSlot slot) => slot.Name.Replace("TensorGrad", "TG", StringComparison.Ordinal);
 
     private static string TimeCell(PeerSlot slot, Workload workload, Measurements measurements) =>
         measurements.MedianSeconds(slot.Name, workload) is { } seconds ? Format.Time(seconds)

@@ -3,12 +3,21 @@ using TensorGrad.Optim;
 
 namespace TensorGrad.Peers;
 
-/// <summary>The workloads on TensorGrad's CPU backend.</summary>
-public sealed class TensorGradPeer : InProcessPeer
+/// <summary>
+/// The workloads on TensorGrad's CPU backend, run eagerly (a tape per step) or, with
+/// <paramref name="replayed"/>, captured once in a <see cref="KernelGraph"/> and replayed.
+/// </summary>
+public sealed class TensorGradPeer(bool replayed) : InProcessPeer
 {
-    public override string Name => "TensorGrad";
+    /// <summary>The column of the eager runs.</summary>
+    public const string EagerName = "TensorGrad";
 
-    public override string Description => $"TensorGrad {typeof(Tensor).Assembly.GetName().Version} (CPU backend, {Environment.ProcessorCount} threads)";
+    /// <summary>The column of the replayed runs.</summary>
+    public const string ReplayedName = "TensorGrad graph";
+
+    public override string Name => replayed ? ReplayedName : EagerName;
+
+    public override string Description => $"{Name}: TensorGrad {typeof(Tensor).Assembly.GetName().Version} (CPU backend, {Environment.ProcessorCount} threads), {(replayed ? "each step captured once in a KernelGraph and replayed" : "eager, a tape per step")}";
 
     protected override Action MlpStep(int batch, string optimizerName)
     {
@@ -24,7 +33,7 @@ public sealed class TensorGradPeer : InProcessPeer
             : new Adam(model.Parameters(), lr: 1e-3);
         var x = Keep(Tensor.Rand([batch, 784], seed: 1, device: cpu));
         var y = Keep(Tensor.FromArray([.. Enumerable.Range(0, batch).Select(i => (float)(i % 10))], new Shape(batch), cpu));
-        return () => Step(optimizer, () => Loss.CrossEntropy(model.Forward(x), y));
+        return Step(optimizer, () => Loss.CrossEntropy(model.Forward(x), y));
     }
 
     protected override Action TinyStep()
@@ -34,30 +43,62 @@ public sealed class TensorGradPeer : InProcessPeer
         var sgd = new Sgd(model.Parameters(), lr: 0.5);
         var x = Keep(Tensor.Randn([4, 4], seed: 3, device: cpu));
         var y = Keep(Tensor.Rand([4, 1], seed: 4, device: cpu));
-        return () => Step(sgd, () => Loss.Mse(model.Forward(x), y));
+        return Step(sgd, () => Loss.Mse(model.Forward(x), y));
     }
 
     protected override Action Sgemm(int n)
     {
         var a = Keep(Tensor.Rand([n, n], seed: 1, device: Device.Cpu));
         var b = Keep(Tensor.Rand([n, n], seed: 2, device: Device.Cpu));
-        return () => a.MatMul(b).Dispose();
+        return Op(() => a.MatMul(b));
     }
 
     protected override Action AddOne()
     {
         var a = Keep(Tensor.Ones([1], Device.Cpu));
         var b = Keep(Tensor.Ones([1], Device.Cpu));
-        return () => (a + b).Dispose();
+        return Op(() => a + b);
     }
 
-    // Forward and loss, zero the gradients, backward, update; the tape releases every intermediate.
-    private static void Step(Optimizer optimizer, Func<Tensor> loss)
+    // Forward and loss, zero the gradients, backward, update: eagerly, the tape releases every
+    // intermediate; replayed, the graph keeps them and the optimizer runs after each replay.
+    private Action Step(Optimizer optimizer, Func<Tensor> loss)
     {
-        using var tape = Tape.Begin();
-        var value = loss();
+        if (!replayed)
+        {
+            return () =>
+            {
+                using var tape = Tape.Begin();
+                var value = loss();
+                optimizer.ZeroGrad();
+                value.Backward();
+                optimizer.Step();
+            };
+        }
+
         optimizer.ZeroGrad();
-        value.Backward();
-        optimizer.Step();
+        var graph = Keep(KernelGraph.Capture(() =>
+        {
+            var value = loss();
+            value.Backward();
+            return value;
+        }));
+        return () =>
+        {
+            optimizer.ZeroGrad();
+            graph.Replay();
+            optimizer.Step();
+        };
+    }
+
+    private Action Op(Func<Tensor> op)
+    {
+        if (!replayed)
+        {
+            return () => op().Dispose();
+        }
+
+        var graph = Keep(KernelGraph.Capture(op));
+        return graph.Replay;
     }
 }

@@ -169,6 +169,20 @@ public sealed class CpuBackend : BackendBase
     }
 
     /// <inheritdoc />
+    /// <remarks>The bias is added in the GEMM's epilogue, and ReLU with it, while each tile of y is in L1.</remarks>
+    public override void Linear(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, int rows, int inFeatures, int outFeatures, bool relu, DeviceBuffer y)
+    {
+        if (x.DType == DType.Float32)
+        {
+            CpuGemm.Gemm(false, true, rows, outFeatures, inFeatures, 1f, F(x), F(weight), 0f, F(y), bias is null ? null : F(bias), relu);
+        }
+        else
+        {
+            CpuGemm.Gemm(false, true, rows, outFeatures, inFeatures, 1.0, D(x), D(weight), 0.0, D(y), bias is null ? null : D(bias), relu);
+        }
+    }
+
+    /// <inheritdoc />
     public override void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y)
     {
         if (x.DType == DType.Float32)

@@ -31,8 +31,10 @@ internal static unsafe class CpuGemm
     /// <param name="b">B, at least k·n elements.</param>
     /// <param name="beta">Scale of the prior C.</param>
     /// <param name="c">C, at least m·n elements; overwritten with the result.</param>
+    /// <param name="bias">When given (n elements), added to every row of the result.</param>
+    /// <param name="relu">Whether negative results (after the bias) become zero.</param>
     public static void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha,
-        T[] a, T[] b, T beta, T[] c) where T : unmanaged, IFloatingPointIeee754<T>
+        T[] a, T[] b, T beta, T[] c, T[]? bias = null, bool relu = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
         {
@@ -48,21 +50,33 @@ internal static unsafe class CpuGemm
         ThrowIfTooShort(a, (long)m * k, nameof(a));
         ThrowIfTooShort(b, (long)k * n, nameof(b));
         ThrowIfTooShort(c, (long)m * n, nameof(c));
+        if (bias is not null)
+        {
+            ThrowIfTooShort(bias, n, nameof(bias));
+        }
+
         if (m == 0 || n == 0)
         {
             return;
         }
 
-        if (k == 0 || T.IsZero(alpha))
+        fixed (T* pa = a, pb = b, pc = c, pbias = bias)
         {
-            Scale(c.AsSpan(0, m * n), beta);
-            return;
-        }
+            var epilogue = new GemmEpilogue<T>(pbias, relu);
+            if (k == 0 || T.IsZero(alpha))
+            {
+                Scale(c.AsSpan(0, m * n), beta);
+                epilogue.Apply(pc, n, m, 0, n);
+                return;
+            }
 
-        fixed (T* pa = a, pb = b, pc = c)
-        {
-            var problem = new GemmProblem<T>(pa, pb, pc, m, n, k, transA, transB, alpha, beta);
-            if (!GemmVector.TryRun(in problem) && !GemmOuter.TryRun(in problem))
+            var problem = new GemmProblem<T>(pa, pb, pc, m, n, k, transA, transB, alpha, beta, epilogue);
+            if (GemmVector.TryRun(in problem) || GemmOuter.TryRun(in problem))
+            {
+                // These paths finish C in one pass; the epilogue follows it while C is still in cache.
+                epilogue.Apply(pc, n, m, 0, n);
+            }
+            else
             {
                 GemmParallel.Run(in problem);
             }
@@ -89,6 +103,7 @@ internal static unsafe class CpuGemm
             {
                 int kc = Math.Min(kcStep, p.K - pc);
                 T beta = pc == 0 ? p.Beta : T.One;
+                bool lastSlice = pc + kc == p.K;
                 for (int ir = 0; ir < mc; ir += mrFull)
                 {
                     int mr = Math.Min(mrFull, mc - ir);
@@ -118,6 +133,10 @@ internal static unsafe class CpuGemm
 
                             int nr = Math.Min(nrFull, nc - jr);
                             GemmMicroKernels.WriteBack(tile, nrFull, cRow + jr, p.N, mr, nr, p.Alpha, beta);
+                            if (lastSlice && p.Epilogue.IsActive)
+                            {
+                                p.Epilogue.Apply(cRow + jr, p.N, mr, jc + jr, nr);
+                            }
                         }
                     }
                 }

@@ -4,8 +4,8 @@ namespace TensorGrad.Backends.Cpu.Gemm;
 
 /// <summary>One GEMM call's operands as pinned pointers; valid while the caller keeps them fixed.</summary>
 internal readonly unsafe struct GemmProblem<T>(
-    T* a, T* b, T* c, int m, int n, int k, bool transA, bool transB, T alpha, T beta)
-    where T : unmanaged
+    T* a, T* b, T* c, int m, int n, int k, bool transA, bool transB, T alpha, T beta, GemmEpilogue<T> epilogue = default)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     public readonly T* A = a;
     public readonly T* B = b;
@@ -17,6 +17,7 @@ internal readonly unsafe struct GemmProblem<T>(
     public readonly bool TransB = transB;
     public readonly T Alpha = alpha;
     public readonly T Beta = beta;
+    public readonly GemmEpilogue<T> Epilogue = epilogue;
 }
 
 /// <summary>

@@ -84,6 +84,22 @@ public abstract class BackendBase : IBackend
     }
 
     /// <inheritdoc />
+    /// <remarks>Default: a GEMM reading the weight transposed, then <see cref="BiasAdd"/> and ReLU in place.</remarks>
+    public virtual void Linear(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, int rows, int inFeatures, int outFeatures, bool relu, DeviceBuffer y)
+    {
+        Gemm(false, true, rows, outFeatures, inFeatures, 1.0, x, weight, 0.0, y);
+        if (bias is not null)
+        {
+            BiasAdd(y, bias, rows, outFeatures, y);
+        }
+
+        if (relu)
+        {
+            Unary(UnaryOp.Relu, y, y);
+        }
+    }
+
+    /// <inheritdoc />
     /// <remarks>Default: a broadcasting add of bias as a [1, cols] row.</remarks>
     public virtual void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y) =>
         Binary(BinaryOp.Add, x, new Shape(rows, cols), bias, new Shape(1, cols), y, new Shape(rows, cols));

@@ -76,6 +76,13 @@ public interface IBackend
     /// <summary>Broadcast copy of x into y; <paramref name="yShape"/> is a broadcast of <paramref name="xShape"/>.</summary>
     void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape);
 
+    /// <summary>
+    /// The fully connected layer: y [rows, outFeatures] = x [rows, inFeatures] · weightᵀ (weight is
+    /// [outFeatures, inFeatures]) plus <paramref name="bias"/> [outFeatures] on every row when given,
+    /// then ReLU when <paramref name="relu"/>.
+    /// </summary>
+    void Linear(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, int rows, int inFeatures, int outFeatures, bool relu, DeviceBuffer y);
+
     /// <summary>y [rows, cols] = x [rows, cols] + bias [cols] on every row.</summary>
     void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y);
 

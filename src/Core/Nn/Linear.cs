@@ -46,7 +46,12 @@ public sealed class Linear : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc />
-    protected override Tensor ForwardCore(Tensor input)
+    protected override Tensor ForwardCore(Tensor input) => Apply(input, relu: false);
+
+    /// <summary>This layer and a ReLU after it as one op: what <see cref="Sequential"/> runs for a Linear, ReLU pair that no hook watches.</summary>
+    internal Tensor ForwardRelu(Tensor input) => Apply(input, relu: true);
+
+    private Tensor Apply(Tensor input, bool relu)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank == 0 || input.Shape[input.Rank - 1] != InFeatures)
@@ -55,7 +60,7 @@ public sealed class Linear : Module
         }
 
         var rows = input.Rank == 2 ? input : input.Reshape(-1, InFeatures);
-        var y = LinearOp.Forward(rows, Weight, Bias);
+        var y = LinearOp.Forward(rows, Weight, Bias, relu);
 
         if (input.Rank == 2)
         {

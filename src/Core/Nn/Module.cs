@@ -33,6 +33,9 @@ public abstract class Module
         return output;
     }
 
+    /// <summary>True when forward hooks watch this module (so its output must exist as its own tensor).</summary>
+    internal bool HasForwardHooks => forwardHooks.Count > 0;
+
     /// <summary>
     /// Adds <paramref name="hook"/>(module, input, output), called after every <see cref="Forward"/>
     /// of this module (e.g. to watch activations). Dispose the returned handle to remove it.

@@ -38,9 +38,18 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     protected override Tensor ForwardCore(Tensor input)
     {
         var x = input;
-        foreach (var layer in layers)
+        for (int i = 0; i < layers.Count; i++)
         {
-            x = layer.Forward(x);
+            // A Linear and the ReLU after it run as one op, unless a hook watches either output.
+            if (layers[i] is Linear { HasForwardHooks: false } linear && i + 1 < layers.Count && layers[i + 1] is ReLU { HasForwardHooks: false })
+            {
+                x = linear.ForwardRelu(x);
+                i++;
+            }
+            else
+            {
+                x = layers[i].Forward(x);
+            }
         }
 
         return x;

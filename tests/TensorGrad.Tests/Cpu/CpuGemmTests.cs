@@ -57,6 +57,16 @@ public class CpuGemmTests
 
     [Theory]
     [MemberData(nameof(AllShapes))]
+    public void Float_BiasAndReluEpilogue_MatchesReference(bool transA, bool transB, int m, int n, int k) =>
+        Check(transA, transB, m, n, k, 1f, 0f, float.NaN, epilogue: true);
+
+    [Theory]
+    [MemberData(nameof(ScaledShapes))]
+    public void Double_BiasAndReluEpilogue_WithGeneralAlphaBeta(bool transA, bool transB, int m, int n, int k) =>
+        Check(transA, transB, m, n, k, 1.5, 0.5, 0.0, epilogue: true);
+
+    [Theory]
+    [MemberData(nameof(AllShapes))]
     public void Double_MatchesReference(bool transA, bool transB, int m, int n, int k) =>
         Check(transA, transB, m, n, k, 1d, 0d, double.NaN);
 
@@ -107,6 +117,14 @@ public class CpuGemmTests
     }
 
     [Fact]
+    public void ZeroK_AppliesTheEpilogueToTheScaledC()
+    {
+        float[] c = [1f, -2f, 3f, 4f, 5f, -6f];
+        CpuGemm.Gemm(false, false, 2, 3, 0, 1f, [], [], 0.5f, c, bias: [1f, 0f, -2f], relu: true);
+        Assert.Equal([1.5f, 0f, 0f, 3f, 2.5f, 0f], c);
+    }
+
+    [Fact]
     public void ZeroK_ZeroBeta_ClearsNaN()
     {
         double[] c = [double.NaN, double.NaN, double.PositiveInfinity, 1d];
@@ -143,15 +161,17 @@ public class CpuGemmTests
         Assert.Throws<ArgumentOutOfRangeException>(() => CpuGemm.Gemm(false, false, -1, 3, 1, 1f, ok, ok, 0f, ok));
     }
 
-    private static void Check<T>(bool transA, bool transB, int m, int n, int k, T alpha, T beta, T cFill)
+    // With `epilogue`, a random bias is added to every row and ReLU applied, as a Linear+ReLU layer does.
+    private static void Check<T>(bool transA, bool transB, int m, int n, int k, T alpha, T beta, T cFill, bool epilogue = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         (T[] a, T[] b, T[] c) = Inputs(!T.IsNaN(cFill), m, n, k, cFill);
         T[] c0 = (T[])c.Clone();
         T[] storedA = transA ? Transpose(a, m, k) : a;
         T[] storedB = transB ? Transpose(b, k, n) : b;
+        T[]? bias = epilogue ? Fill<T>(new Random(n), n) : null;
 
-        CpuGemm.Gemm(transA, transB, m, n, k, alpha, storedA, storedB, beta, c);
+        CpuGemm.Gemm(transA, transB, m, n, k, alpha, storedA, storedB, beta, c, bias, relu: epilogue);
 
         double al = double.CreateTruncating(alpha);
         double be = double.CreateTruncating(beta);
@@ -175,6 +195,12 @@ public class CpuGemmTests
                     double prior = double.CreateTruncating(c0[(i * n) + j]);
                     expected += be * prior;
                     magnitude += Math.Abs(be * prior);
+                }
+
+                if (bias is not null)
+                {
+                    expected = Math.Max(0, expected + double.CreateTruncating(bias[j]));
+                    magnitude += Math.Abs(double.CreateTruncating(bias[j]));
                 }
 
                 double actual = double.CreateTruncating(c[(i * n) + j]);

@@ -54,6 +54,53 @@ public abstract partial class BackendSuite
     }
 
     [Fact]
+    public void A_linear_and_relu_pair_runs_as_one_op_with_the_values_and_gradients_of_the_two()
+    {
+        var model = new Sequential(new Linear(5, 7, Device, seed: 1), new ReLU(), new Linear(7, 3, Device, seed: 2));
+        var x = Tensor.Randn([6, 5], 3, Device);
+        (float[] Output, float[][] Grads, int Nodes) Run()
+        {
+            model.ZeroGrad();
+            using var tape = Tape.Begin();
+            var y = model.Forward(x);
+            y.Square().Sum().Backward();
+            return (y.ToArray(), [.. model.Parameters().Select(p => p.Grad!.ToArray())], tape.NodeCount);
+        }
+
+        var fused = Run();
+
+        // A hook on the ReLU needs its own output, so the pair runs as two ops.
+        float[]? seen = null;
+        using (model[1].RegisterForwardHook((_, _, output) => seen = output.ToArray()))
+        {
+            var separate = Run();
+            Assert.Equal(fused.Nodes + 1, separate.Nodes);
+            Assert.Contains(0f, seen!);
+            AssertClose([.. separate.Output.Select(v => (double)v)], fused.Output, 1e-6);
+            for (int i = 0; i < fused.Grads.Length; i++)
+            {
+                AssertClose([.. separate.Grads[i].Select(v => (double)v)], fused.Grads[i], 1e-5);
+            }
+        }
+
+        Assert.Equal(fused.Nodes, Run().Nodes);
+    }
+
+    [Fact]
+    public void Fused_linear_relu_gradients_match_numeric_differences()
+    {
+        if (!SupportsFloat64)
+        {
+            Assert.Skip($"{Device} has no float64 storage for the numeric gradient check.");
+        }
+
+        var layer = new Linear(4, 6, Device, dtype: DType.Float64, seed: 7);
+        var model = new Sequential(layer, new ReLU());
+        var x = Param64(new Random(8), -1, 1, 5, 4);
+        AssertGradients(inputs => model.Forward(inputs[0]).Tanh(), x, layer.Weight, layer.Bias!);
+    }
+
+    [Fact]
     public void Linear_initializes_like_pytorch_within_one_over_root_fan_in()
     {
         var layer = new Linear(64, 200, Device, seed: 1);

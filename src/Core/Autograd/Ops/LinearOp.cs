@@ -6,47 +6,50 @@ namespace TensorGrad;
 
 /// <summary>
 /// The fully connected layer as one op: <c>y = x·Wᵀ + b</c> for x [rows, in], W [out, in] and
-/// b [out]. The GEMM reads W transposed in place, the bias is added to the product in place, and
-/// one node computes all three gradients, so a layer makes one tensor, not two.
+/// b [out], optionally followed by ReLU. The backend runs it as one kernel where it can (the CPU
+/// adds the bias and applies ReLU in the GEMM's epilogue), and one node computes all three
+/// gradients, so a layer, or a layer and its ReLU, makes one tensor.
 /// </summary>
 internal static class LinearOp
 {
-    private const string Name = "Linear";
-
-    public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias)
+    public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias, bool relu)
     {
-        OpChecks.SameDeviceAndType(Name, x, weight);
+        string name = relu ? "Linear+ReLU" : "Linear";
+        OpChecks.SameDeviceAndType(name, x, weight);
         if (bias is not null)
         {
-            OpChecks.SameDeviceAndType(Name, x, bias);
+            OpChecks.SameDeviceAndType(name, x, bias);
         }
 
         int rows = x.Shape[0], inFeatures = x.Shape[1], outFeatures = weight.Shape[0];
-        var y = Tensor.Result(x.Backend, Shape.Adopt(rows, outFeatures), x.DType, Name);
-        x.Backend.Gemm(false, true, rows, outFeatures, inFeatures, 1.0, x.Buffer, weight.Buffer, 0.0, y.Buffer);
-        if (bias is not null)
-        {
-            x.Backend.BiasAdd(y.Buffer, bias.Buffer, rows, outFeatures, y.Buffer);
-        }
-
+        var y = Tensor.Result(x.Backend, Shape.Adopt(rows, outFeatures), x.DType, name);
+        x.Backend.Linear(x.Buffer, weight.Buffer, bias?.Buffer, rows, inFeatures, outFeatures, relu, y.Buffer);
         if (Tape.ShouldRecord(x, weight) || (bias is not null && Tape.ShouldRecord(bias)))
         {
-            Tape.Record(new LinearNode(x, weight, bias), y);
+            Tape.Record(new LinearNode(name, x, weight, bias, relu ? y : null), y);
         }
 
         return y;
     }
 
-    private sealed class LinearNode(Tensor x, Tensor weight, Tensor? bias) : Node
+    /// <summary>The layer's backward; with <paramref name="reluOutput"/>, the gradient first passes ReLU's mask (where the output is positive).</summary>
+    private sealed class LinearNode(string name, Tensor x, Tensor weight, Tensor? bias, Tensor? reluOutput) : Node
     {
         public override IReadOnlyList<Tensor> Inputs => bias is null ? [x, weight] : [x, weight, bias];
 
-        public override string Name => LinearOp.Name;
+        public override string Name => name;
 
-        public override void Backward(Tensor g)
+        public override void Backward(Tensor gradOutput)
         {
-            int rows = g.Shape[0], outFeatures = g.Shape[1], inFeatures = x.Shape[1];
-            var backend = g.Backend;
+            int rows = gradOutput.Shape[0], outFeatures = gradOutput.Shape[1], inFeatures = x.Shape[1];
+            var backend = gradOutput.Backend;
+            var g = gradOutput;
+            if (reluOutput is not null)
+            {
+                g = Tensor.Result(backend, gradOutput.Shape, gradOutput.DType, "Linear+ReLU backward");
+                backend.Binary(BinaryOp.ReluBackward, reluOutput.Buffer, reluOutput.Shape, gradOutput.Buffer, gradOutput.Shape, g.Buffer, g.Shape);
+            }
+
             if (x.RequiresGrad)
             {
                 // dx = g·W
@@ -69,6 +72,11 @@ internal static class LinearOp
                 var grad = Tensor.Result(backend, bias.Shape, bias.DType, "Linear backward");
                 backend.Reduce(ReduceOp.Sum, g.Buffer, 1, rows, outFeatures, grad.Buffer);
                 Backprop.Accumulate(bias, grad);
+            }
+
+            if (reluOutput is not null)
+            {
+                g.Release("after the backward pass consumed it");
             }
         }
     }

@@ -64,16 +64,38 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc />
+    /// <remarks>The GEMM, then one kernel for the bias and ReLU together.</remarks>
+    public override void Linear(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, int rows, int inFeatures, int outFeatures, bool relu, DeviceBuffer y)
+    {
+        if (bias is null || !relu)
+        {
+            base.Linear(x, weight, bias, rows, inFeatures, outFeatures, relu, y);
+            return;
+        }
+
+        Gemm(false, true, rows, outFeatures, inFeatures, 1.0, x, weight, 0.0, y);
+        Bind();
+        if (x.DType == DType.Float32)
+        {
+            BiasAdd(F(y), F(bias), outFeatures, relu: true, F(y));
+        }
+        else
+        {
+            BiasAdd(D(y), D(bias), outFeatures, relu: true, D(y));
+        }
+    }
+
+    /// <inheritdoc />
     public override void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y)
     {
         Bind();
         if (x.DType == DType.Float32)
         {
-            BiasAdd(F(x), F(bias), cols, F(y));
+            BiasAdd(F(x), F(bias), cols, relu: false, F(y));
         }
         else
         {
-            BiasAdd(D(x), D(bias), cols, D(y));
+            BiasAdd(D(x), D(bias), cols, relu: false, D(y));
         }
     }
 
@@ -179,12 +201,13 @@ public sealed partial class GpuBackend
         }
     }
 
-    private void BiasAdd<T>(GpuBuffer<T> x, GpuBuffer<T> bias, int cols, GpuBuffer<T> y)
+    private void BiasAdd<T>(GpuBuffer<T> x, GpuBuffer<T> bias, int cols, bool relu, GpuBuffer<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Length > 0)
         {
-            kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, int>(ElementwiseKernels.BiasAdd)(Elementwise(y.Length), x.View, bias.View, y.View, cols);
+            var kernel = kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, int>(relu ? ElementwiseKernels.BiasAddRelu : ElementwiseKernels.BiasAdd);
+            kernel(Elementwise(y.Length), x.View, bias.View, y.View, cols);
         }
     }
 

@@ -85,6 +85,16 @@ internal static class ElementwiseKernels
         }
     }
 
+    /// <summary>y[r, c] = max(x[r, c] + bias[c], 0): a layer's bias and ReLU in one pass.</summary>
+    public static void BiasAddRelu<T>(ArrayView<T> x, ArrayView<T> bias, ArrayView<T> y, int cols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
+        {
+            y[i] = ReluOperator<T>.Apply(x[i] + bias[i % cols]);
+        }
+    }
+
     /// <summary>y[r, c] = x[r, c] + bias[c].</summary>
     public static void BiasAdd<T>(ArrayView<T> x, ArrayView<T> bias, ArrayView<T> y, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -11,7 +11,7 @@ namespace TensorGrad;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="Capture"/> runs the step once, as an eager call would (its gradients reach the
+/// <see cref="Capture(Func{Tensor})"/> runs the step once, as an eager call would (its gradients reach the
 /// parameters), and keeps the kernels it launched. <see cref="Replay"/> runs them again on the
 /// same storage: to feed a new batch, create the input tensors before capturing and
 /// <see cref="Tensor.CopyFrom"/> new values into them before each replay.
@@ -24,7 +24,7 @@ namespace TensorGrad;
 /// </para>
 /// <para>
 /// Ownership: the graph owns every tensor made while capturing that outlives the step, the
-/// <see cref="Output"/> and the gradient tensors it writes among them; disposing them is left to
+/// <see cref="Outputs"/> and the gradient tensors it writes among them; disposing them is left to
 /// the graph. A parameter's gradient that is a graph tensor is written by the next replay, so when
 /// gradients are not zeroed between replays the replay first moves the old one to a copy
 /// (gradient accumulation works, at the cost of that copy). Tensors from before the capture that
@@ -40,14 +40,14 @@ public sealed class KernelGraph : IDisposable
     private readonly (IBackend Backend, DeviceBuffer Buffer)[] releases;
     private bool disposed;
 
-    private KernelGraph(KernelCapture capture, Tensor output)
+    private KernelGraph(KernelCapture capture, Tensor[] outputs)
     {
         commands = [.. capture.Commands];
         leafSlots = [.. capture.LeafSlots];
         inputs = [.. capture.Inputs];
         kept = [.. capture.Survivors];
         releases = [.. capture.Releases];
-        Output = output;
+        Outputs = outputs;
         foreach (var t in kept)
         {
             t.Owner = null;
@@ -56,7 +56,10 @@ public sealed class KernelGraph : IDisposable
     }
 
     /// <summary>What the captured step returned (a loss, a prediction): rewritten by each <see cref="Replay"/>.</summary>
-    public Tensor Output { get; }
+    public Tensor Output => Outputs[0];
+
+    /// <summary>Every tensor the captured step returned, in order (e.g. the loss and the logits); each is rewritten by each <see cref="Replay"/>.</summary>
+    public IReadOnlyList<Tensor> Outputs { get; }
 
     /// <summary>Number of kernels (and gradient hand-overs) a replay runs.</summary>
     public int KernelCount => commands.Length;
@@ -69,6 +72,18 @@ public sealed class KernelGraph : IDisposable
     public static KernelGraph Capture(Func<Tensor> step)
     {
         ArgumentNullException.ThrowIfNull(step);
+        return Capture(() => [step()]);
+    }
+
+    /// <summary>
+    /// Captures a step that returns several tensors to read after each replay, e.g. the loss and the
+    /// logits for accuracy: <c>KernelGraph.Capture(() =&gt; [loss, logits])</c>. Otherwise as
+    /// <see cref="Capture(Func{Tensor})"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A tape is active, the step returned no tensor, or it does something a replay cannot repeat.</exception>
+    public static KernelGraph Capture(Func<IReadOnlyList<Tensor>> step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
         if (Tape.Current is not null)
         {
             throw new InvalidOperationException("KernelGraph.Capture: a tape is active on this thread; capture outside any tape (the graph records the step on its own tape).");
@@ -77,17 +92,29 @@ public sealed class KernelGraph : IDisposable
         var capture = KernelCapture.Begin();
         try
         {
-            Tensor output;
+            Tensor[] outputs;
             using (Tape.Begin())
             {
-                output = step() ?? throw new InvalidOperationException("KernelGraph.Capture: the step returned null; return the tensor to read after each replay (the loss).");
-                _ = output.Buffer;
-                output.Disown();
+                outputs = [.. step() ?? []];
+                if (outputs.Length == 0 || outputs.Any(o => o is null))
+                {
+                    throw new InvalidOperationException("KernelGraph.Capture: the step returned no tensor, or a null one; return the tensors to read after each replay (the loss).");
+                }
+
+                foreach (var output in outputs)
+                {
+                    _ = output.Buffer;
+                    output.Disown();
+                }
             }
 
-            output.DropGradFn();
+            foreach (var output in outputs)
+            {
+                output.DropGradFn();
+            }
+
             capture.End();
-            return new KernelGraph(capture, output);
+            return new KernelGraph(capture, outputs);
         }
         catch
         {
@@ -134,7 +161,7 @@ public sealed class KernelGraph : IDisposable
 
     /// <summary>
     /// Returns the graph's storage to the pool. A parameter's gradient that is a graph tensor stays
-    /// with the parameter (and becomes the caller's); the <see cref="Output"/> is released.
+    /// with the parameter (and becomes the caller's); the <see cref="Outputs"/> are released.
     /// </summary>
     public void Dispose()
     {

@@ -108,6 +108,40 @@ public abstract partial class BackendSuite
     }
 
     [Fact]
+    public void A_graph_returns_every_tensor_the_step_returned()
+    {
+        var model = Classifier(16);
+        var (x, y) = ClassBatch(17);
+        using var graph = KernelGraph.Capture(() =>
+        {
+            var logits = model.Forward(x);
+            var loss = Loss.CrossEntropy(logits, y);
+            loss.Backward();
+            return [loss, logits];
+        });
+        var (bx, by) = ClassBatch(18);
+        x.CopyFrom(bx);
+        y.CopyFrom(by);
+        model.ZeroGrad();
+        graph.Replay();
+        float[] logits;
+        float loss;
+        using (Tape.NoGrad())
+        {
+            using var tape = Tape.Begin();
+            var eager = model.Forward(bx);
+            logits = eager.ToArray();
+            loss = Loss.CrossEntropy(eager, by).Item();
+        }
+
+        Assert.Equal(2, graph.Outputs.Count);
+        Assert.Same(graph.Outputs[0], graph.Output);
+        Assert.Equal(loss, graph.Output.Item(), 5);
+        AssertClose([.. logits.Select(v => (double)v)], graph.Outputs[1].ToArray(), 1e-6);
+        Assert.Throws<InvalidOperationException>(() => KernelGraph.Capture(() => Array.Empty<Tensor>()));
+    }
+
+    [Fact]
     public void Capture_refuses_what_a_replay_cannot_repeat_and_leaves_eager_mode_working()
     {
         var model = Classifier(7);

@@ -49,9 +49,14 @@ var plot = new Option<string>("--plot")
     HelpName = "path",
 };
 
+var graph = new Option<bool>("--graph")
+{
+    Description = "Capture the training step (forward, loss, backward) in a KernelGraph on the first batch and replay it for every full batch: no per-step allocation",
+};
+
 var root = new RootCommand("Train an MLP on MNIST digits with TensorGrad.")
 {
-    data, device, epochs, batchSize, augment, lr, optimizer, hidden, seed, checkpoint, resume, plot, expect,
+    data, device, epochs, batchSize, augment, lr, optimizer, hidden, seed, checkpoint, resume, plot, expect, graph,
 };
 root.SetAction(result =>
 {
@@ -91,7 +96,7 @@ root.SetAction(result =>
     string plotPath = result.GetValue(plot)!;
     var settings = new Settings(directory, chosen, result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(augment),
         learningRate, optimizerName, widths, result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
-        result.GetResult(expect) is null ? null : result.GetValue(expect) / 100);
+        result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph));
     return Run.Execute(settings);
 });
 

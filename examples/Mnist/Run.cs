@@ -27,7 +27,7 @@ internal static class Run
         var train = Augment.WithShiftedCopies(data.Train, settings.ShiftedCopies, Augment.MaxShift, settings.Seed);
         using var trainLoader = new DataLoader(train, settings.BatchSize, shuffle: true, seed: settings.Seed, device: settings.Device, prefetch: true);
         using var testLoader = new DataLoader(data.Test, EvaluationBatch, device: settings.Device);
-        var training = new Training(settings, trainLoader.BatchCount);
+        using var training = new Training(settings, trainLoader.BatchCount);
         Display.Header(settings, data.Train.Count, data.Test.Count, train.Count, training.ParameterCount);
         var history = new List<EpochResult>();
         int start = 0;

@@ -16,6 +16,7 @@ namespace MnistExample;
 /// <param name="ResumePath">Checkpoint to resume from, or null.</param>
 /// <param name="PlotPath">Where to write the PNG of the training curves, or null for none.</param>
 /// <param name="ExpectedAccuracy">Test accuracy (a fraction) below which the run fails, or null.</param>
+/// <param name="Graph">Whether full training batches replay a <see cref="KernelGraph"/> captured on the first one.</param>
 internal sealed record Settings(
     string DataDirectory,
     Device Device,
@@ -29,7 +30,8 @@ internal sealed record Settings(
     string? CheckpointPath,
     string? ResumePath,
     string? PlotPath,
-    double? ExpectedAccuracy)
+    double? ExpectedAccuracy,
+    bool Graph)
 {
     /// <summary>The network as text, e.g. "784-256-128-10".</summary>
     public string Architecture => string.Join("-", [DataSet.Pixels, .. Hidden, DataSet.Classes]);

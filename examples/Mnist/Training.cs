@@ -19,16 +19,23 @@ internal readonly record struct BatchProgress(int Batch, int Batches, double Los
 internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double SamplesPerSecond, double Seconds, int Samples, double TrainSeconds);
 
 /// <summary>An MLP classifier for MNIST with its optimizer: builds them, trains an epoch, evaluates.</summary>
-internal sealed class Training
+internal sealed class Training : IDisposable
 {
     private readonly Optimizer optimizer;
     private readonly LRScheduler schedule;
+    private readonly bool useGraph;
+
+    // With --graph: the step captured on the first full batch, and the input tensors it reads.
+    private KernelGraph? graph;
+    private Tensor? graphImages;
+    private Tensor? graphLabels;
 
     /// <summary>Builds the model (784-hidden…-10, ReLU) and its optimizer from <paramref name="settings"/>.</summary>
     /// <param name="settings">The run's settings.</param>
     /// <param name="stepsPerEpoch">Optimizer steps per epoch (batches), for the learning-rate schedule.</param>
     public Training(Settings settings, int stepsPerEpoch)
     {
+        useGraph = settings.Graph;
         Init.ManualSeed(settings.Seed);
         Model = new Sequential();
         int inputs = DataSet.Pixels;
@@ -84,11 +91,10 @@ internal sealed class Training
         var clock = Stopwatch.StartNew();
         foreach (var (x, y) in loader)
         {
-            using var tape = Tape.Begin();
-            var logits = Model.Forward(x);
-            var loss = Loss.CrossEntropy(logits, y);
-            optimizer.ZeroGrad();
-            loss.Backward();
+            // A replay needs no tape: the graph keeps its tensors. A short last batch runs eagerly.
+            bool replay = useGraph && x.Shape[0] == loader.BatchSize;
+            using var tape = replay ? null : Tape.Begin();
+            var (loss, logits) = replay ? ReplayedStep(x, y) : EagerStep(x, y);
             optimizer.Step();
             schedule.Step();
 
@@ -105,6 +111,51 @@ internal sealed class Training
         }
 
         return (lossSum / samples, matrix.Accuracy, samples, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Forward, loss and backward on the tape.</summary>
+    private (Tensor Loss, Tensor Logits) EagerStep(Tensor x, Tensor y)
+    {
+        var logits = Model.Forward(x);
+        var loss = Loss.CrossEntropy(logits, y);
+        optimizer.ZeroGrad();
+        loss.Backward();
+        return (loss, logits);
+    }
+
+    /// <summary>Forward, loss and backward replayed from the graph (captured on the first call) on a copy of the batch.</summary>
+    private (Tensor Loss, Tensor Logits) ReplayedStep(Tensor x, Tensor y)
+    {
+        if (graph is null)
+        {
+            graphImages = x.Clone();
+            graphLabels = y.Clone();
+            optimizer.ZeroGrad();
+            graph = KernelGraph.Capture(() =>
+            {
+                var logits = Model.Forward(graphImages);
+                var loss = Loss.CrossEntropy(logits, graphLabels);
+                loss.Backward();
+                return [loss, logits];
+            });
+        }
+        else
+        {
+            graphImages!.CopyFrom(x);
+            graphLabels!.CopyFrom(y);
+            optimizer.ZeroGrad();
+            graph.Replay();
+        }
+
+        return (graph.Outputs[0], graph.Outputs[1]);
+    }
+
+    /// <summary>Releases the captured graph and its inputs.</summary>
+    public void Dispose()
+    {
+        graph?.Dispose();
+        graphImages?.Dispose();
+        graphLabels?.Dispose();
     }
 
     /// <summary>Evaluates the model on every batch of <paramref name="loader"/> without recording gradients.</summary>

@@ -3,13 +3,14 @@ using System.Runtime.ExceptionServices;
 namespace TensorGrad.Backends.Cpu;
 
 /// <summary>
-/// Runs <c>body(state, part)</c> for every part in [0, parts) on the calling thread plus thread-pool
-/// helpers, and returns when all parts are done. Parts are claimed through an atomic counter, so a
-/// helper that starts late finds nothing left. Job objects are recycled once every participant has
+/// Runs <c>body(state, part)</c> for every part in [0, parts) on the calling thread plus idle
+/// <see cref="CpuWorkers"/> helpers, and returns when all parts are done. Parts are claimed through
+/// an atomic counter, so a helper that starts late finds nothing left, and with every helper busy
+/// (a part that itself runs parts) the caller does them all. Job objects are recycled once every participant has
 /// let go of them, so a steady stream of calls allocates nothing. An exception in any part is
 /// rethrown on the caller after the others finish.
 /// </summary>
-internal sealed class PartJob<TState> : IThreadPoolWorkItem
+internal sealed class PartJob<TState> : IHelperWork
 {
     // A few recycled jobs: a helper may still be letting go of the previous job when the next call starts.
     private static readonly PartJob<TState>?[] Spares = new PartJob<TState>?[8];
@@ -35,7 +36,11 @@ internal sealed class PartJob<TState> : IThreadPoolWorkItem
         job.failure = null;
         for (int i = 1; i < parts; i++)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
+            if (!CpuWorkers.TryPost(job))
+            {
+                // No idle helper: the caller runs this helper's share, and lets go of it now.
+                Interlocked.Decrement(ref job.references);
+            }
         }
 
         job.Work();
@@ -50,8 +55,8 @@ internal sealed class PartJob<TState> : IThreadPoolWorkItem
         failed?.Throw();
     }
 
-    /// <summary>Thread-pool entry point of a helper.</summary>
-    void IThreadPoolWorkItem.Execute()
+    /// <summary>Entry point of a helper.</summary>
+    void IHelperWork.Execute()
     {
         Work();
         Release();

@@ -179,63 +179,42 @@ internal static class BinaryKernels
     private readonly record struct Args<T>(T[] A, Shape AShape, T[] B, Shape BShape, T[] Y, Shape YShape);
 
     /// <summary>The output seen as rows of its last dimension, with each input's offset per row (stride 0 on broadcast dimensions).</summary>
-    private readonly struct RowPlan<T>
+    /// <summary>
+    /// Rows of the innermost dimension of y and where each row's operands start in a and b. The
+    /// offsets are computed from the shapes themselves, so a plan allocates nothing.
+    /// </summary>
+    private readonly struct RowPlan<T>(Args<T> args)
     {
-        private readonly int[] outer;
-        private readonly long[] aStrides;
-        private readonly long[] bStrides;
+        public Args<T> Args { get; } = args;
 
-        public RowPlan(Args<T> args)
-        {
-            Args = args;
-            int rank = args.YShape.Rank;
-            Inner = args.YShape[rank - 1];
-            Rows = Inner == 0 ? 0 : args.YShape.Size / Inner;
-            AInner = Dim(args.AShape, rank, rank - 1);
-            BInner = Dim(args.BShape, rank, rank - 1);
-            outer = args.YShape.Dimensions[..^1].ToArray();
-            aStrides = Strides(args.AShape, rank);
-            bStrides = Strides(args.BShape, rank);
-        }
+        public int Inner { get; } = args.YShape[args.YShape.Rank - 1];
 
-        public Args<T> Args { get; }
+        public long Rows => Inner == 0 ? 0 : Args.YShape.Size / Inner;
 
-        public long Rows { get; }
+        public int AInner { get; } = Dim(args.AShape, args.YShape.Rank, args.YShape.Rank - 1);
 
-        public int Inner { get; }
-
-        public int AInner { get; }
-
-        public int BInner { get; }
+        public int BInner { get; } = Dim(args.BShape, args.YShape.Rank, args.YShape.Rank - 1);
 
         public (long A, long B) Offsets(long row)
         {
-            long a = 0, b = 0;
-            for (int d = outer.Length - 1; d >= 0; d--)
+            var y = Args.YShape.Dimensions;
+            int rank = y.Length;
+            long a = 0, b = 0, aStride = AInner, bStride = BInner;
+            for (int d = rank - 2; d >= 0; d--)
             {
-                long index = row % outer[d];
-                row /= outer[d];
-                a += index * aStrides[d];
-                b += index * bStrides[d];
+                long index = row % y[d];
+                row /= y[d];
+                int aDim = Dim(Args.AShape, rank, d), bDim = Dim(Args.BShape, rank, d);
+                a += aDim == 1 ? 0 : index * aStride;
+                b += bDim == 1 ? 0 : index * bStride;
+                aStride *= aDim;
+                bStride *= bDim;
             }
 
             return (a, b);
         }
 
-        private static int Dim(Shape s, int rank, int axis) => axis < rank - s.Rank ? 1 : s[axis - (rank - s.Rank)];
-
-        private static long[] Strides(Shape s, int rank)
-        {
-            var strides = new long[rank];
-            long stride = 1;
-            for (int axis = rank - 1; axis >= 0; axis--)
-            {
-                int d = Dim(s, rank, axis);
-                strides[axis] = d == 1 ? 0 : stride;
-                stride *= d;
-            }
-
-            return strides;
-        }
+        // Dimension `axis` of s aligned from the right to a rank-`rank` shape (1 where s has none).
+        private static int Dim(Shape s, int rank, int axis) => axis < rank - s.Rank ? 1 : s.Dimensions[axis - (rank - s.Rank)];
     }
 }

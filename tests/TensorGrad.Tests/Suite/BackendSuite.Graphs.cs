@@ -262,4 +262,32 @@ public abstract partial class BackendSuite
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.True(float.IsFinite(sum));
     }
+
+    [Fact]
+    public void Replayed_broadcasting_ops_follow_their_inputs_and_allocate_nothing()
+    {
+        if (LaunchesAllocate is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        var a = Tensor.Randn([3, 1, 5], 19, Device);
+        var b = Tensor.Randn([4, 1], 20, Device);
+        var c = Tensor.Randn([2, 3, 4], 21, Device);
+        var d = Tensor.Randn([3, 1], 22, Device);
+        using var graph = KernelGraph.Capture(() => [a * b, c + d, (a - b).Max()]);
+        var (na, nc) = (Tensor.Randn([3, 1, 5], 23, Device), Tensor.Randn([2, 3, 4], 24, Device));
+        a.CopyFrom(na);
+        c.CopyFrom(nc);
+        graph.Replay();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        graph.Replay();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        using (Tape.Begin())
+        {
+            AssertClose([.. (na * b).ToArray().Select(v => (double)v)], graph.Outputs[0].ToArray(), 1e-6);
+            AssertClose([.. (nc + d).ToArray().Select(v => (double)v)], graph.Outputs[1].ToArray(), 1e-6);
+            AssertClose([(na - b).Max().Item()], graph.Outputs[2].ToArray(), 1e-6);
+        }
+    }
 }

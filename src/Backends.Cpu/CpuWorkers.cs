@@ -1,0 +1,100 @@
+using System.Diagnostics;
+
+namespace TensorGrad.Backends.Cpu;
+
+/// <summary>Work a <see cref="CpuWorkers"/> helper thread runs.</summary>
+internal interface IHelperWork
+{
+    /// <summary>Runs on the helper thread.</summary>
+    void Execute();
+}
+
+/// <summary>
+/// The CPU backend's own helper threads, one per core beyond the caller's, as BLAS and OpenMP
+/// runtimes keep. A helper that finishes spins for <see cref="SpinMicroseconds"/> before it
+/// blocks, so the next kernel of a training step finds it awake (waking a blocked thread, or a
+/// thread-pool thread, takes microseconds, which is the whole kernel for small tensors). Handing
+/// over work allocates nothing: no queue, just a slot per helper.
+/// </summary>
+internal static class CpuWorkers
+{
+    /// <summary>How long an idle helper keeps checking for work before it blocks.</summary>
+    public const int SpinMicroseconds = 100;
+
+    private static readonly Helper[] Helpers = [.. Enumerable.Range(0, Math.Max(0, Environment.ProcessorCount - 1)).Select(i => new Helper(i))];
+
+    /// <summary>Hands <paramref name="work"/> to an idle helper; false when every helper is busy (the caller then does the work itself).</summary>
+    public static bool TryPost(IHelperWork work)
+    {
+        foreach (var helper in Helpers)
+        {
+            if (helper.TryPost(work))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class Helper
+    {
+        private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+
+        private readonly ManualResetEventSlim signal = new(false, spinCount: 1);
+        private IHelperWork? work;
+        private int busy;
+
+        public Helper(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"TensorGrad CPU helper {index + 1}" };
+            thread.Start();
+        }
+
+        public bool TryPost(IHelperWork item)
+        {
+            if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref work, item);
+            signal.Set();
+            return true;
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                var item = Take();
+                item.Execute();
+                Volatile.Write(ref busy, 0);
+            }
+        }
+
+        // Spins for a while, then blocks until a caller posts work.
+        private IHelperWork Take()
+        {
+            long until = Stopwatch.GetTimestamp() + SpinTicks;
+            var spin = default(SpinWait);
+            while (true)
+            {
+                if (Interlocked.Exchange(ref work, null) is { } item)
+                {
+                    return item;
+                }
+
+                if (Stopwatch.GetTimestamp() < until)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+                else
+                {
+                    signal.Wait();
+                    signal.Reset();
+                }
+            }
+        }
+    }
+}

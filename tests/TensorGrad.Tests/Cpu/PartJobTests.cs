@@ -19,6 +19,17 @@ public sealed class PartJobTests
     }
 
     [Fact]
+    public void Parts_that_run_parts_finish_when_every_helper_is_busy()
+    {
+        // Each outer part (one of them on a helper) runs an inner job; with the helpers taken, the
+        // inner callers do all the inner parts themselves.
+        var counts = new int[4 * 5];
+        PartJob<int[]>.Run(4, counts, static (c, outer) =>
+            PartJob<(int[] Counts, int Outer)>.Run(5, (c, outer), static (s, inner) => Interlocked.Increment(ref s.Counts[(s.Outer * 5) + inner])));
+        Assert.All(counts, c => Assert.Equal(1, c));
+    }
+
+    [Fact]
     public void An_exception_in_a_part_reaches_the_caller_after_the_other_parts_finish()
     {
         var done = new int[4];

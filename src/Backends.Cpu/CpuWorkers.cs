@@ -5,8 +5,8 @@ namespace TensorGrad.Backends.Cpu;
 /// <summary>Work a <see cref="CpuWorkers"/> helper thread runs.</summary>
 internal interface IHelperWork
 {
-    /// <summary>Runs on the helper thread.</summary>
-    void Execute();
+    /// <summary>Runs on the helper thread, with the ticket it was posted with.</summary>
+    void Execute(int ticket);
 }
 
 /// <summary>
@@ -24,11 +24,11 @@ internal static class CpuWorkers
     private static readonly Helper[] Helpers = [.. Enumerable.Range(0, Math.Max(0, Environment.ProcessorCount - 1)).Select(i => new Helper(i))];
 
     /// <summary>Hands <paramref name="work"/> to an idle helper; false when every helper is busy (the caller then does the work itself).</summary>
-    public static bool TryPost(IHelperWork work)
+    public static bool TryPost(IHelperWork work, int ticket)
     {
         foreach (var helper in Helpers)
         {
-            if (helper.TryPost(work))
+            if (helper.TryPost(work, ticket))
             {
                 return true;
             }
@@ -43,6 +43,7 @@ internal static class CpuWorkers
 
         private readonly ManualResetEventSlim signal = new(false, spinCount: 1);
         private IHelperWork? work;
+        private int ticket;
         private int busy;
 
         public Helper(int index)
@@ -51,13 +52,14 @@ internal static class CpuWorkers
             thread.Start();
         }
 
-        public bool TryPost(IHelperWork item)
+        public bool TryPost(IHelperWork item, int itemTicket)
         {
             if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
             {
                 return false;
             }
 
+            ticket = itemTicket;
             Volatile.Write(ref work, item);
             signal.Set();
             return true;
@@ -68,7 +70,7 @@ internal static class CpuWorkers
             while (true)
             {
                 var item = Take();
-                item.Execute();
+                item.Execute(ticket);
                 Volatile.Write(ref busy, 0);
             }
         }

@@ -6,44 +6,46 @@ namespace TensorGrad.Backends.Cpu;
 /// Runs <c>body(state, part)</c> for every part in [0, parts) on the calling thread plus idle
 /// <see cref="CpuWorkers"/> helpers, and returns when all parts are done. Parts are claimed through
 /// an atomic counter, so a helper that starts late finds nothing left, and with every helper busy
-/// (a part that itself runs parts) the caller does them all. Job objects are recycled once every participant has
-/// let go of them, so a steady stream of calls allocates nothing. An exception in any part is
-/// rethrown on the caller after the others finish.
+/// (a part that itself runs parts) the caller does them all. The counter carries the run's
+/// generation, so a helper that wakes after the run ended claims nothing, and the job goes back to
+/// its pool as soon as the caller returns: a steady stream of calls allocates nothing. An exception
+/// in any part is rethrown on the caller after the others finish.
 /// </summary>
 internal sealed class PartJob<TState> : IHelperWork
 {
-    // A few recycled jobs: a helper may still be letting go of the previous job when the next call starts.
+    // Recycled jobs, one per level of nesting (a part that runs parts of the same kind).
     private static readonly PartJob<TState>?[] Spares = new PartJob<TState>?[8];
 
     private TState state = default!;
     private Action<TState, int> body = null!;
     private int parts;
-    private int nextPart;
     private int pendingParts;
-    private int references;
+    private int generation;
+
+    // The generation in the high 32 bits, the next unclaimed part in the low 32.
+    private long claims;
     private ExceptionDispatchInfo? failure;
 
     /// <summary>Runs every part; <paramref name="body"/> should be a static lambda so the call allocates nothing.</summary>
     public static void Run(int parts, TState state, Action<TState, int> body)
     {
         var job = Rent();
+        int run = unchecked(++job.generation);
         job.state = state;
         job.body = body;
         job.parts = parts;
-        job.nextPart = 0;
         job.pendingParts = parts;
-        job.references = parts;
         job.failure = null;
+        Volatile.Write(ref job.claims, (long)run << 32);
         for (int i = 1; i < parts; i++)
         {
-            if (!CpuWorkers.TryPost(job))
+            if (!CpuWorkers.TryPost(job, run))
             {
-                // No idle helper: the caller runs this helper's share, and lets go of it now.
-                Interlocked.Decrement(ref job.references);
+                break; // every helper is busy: the caller claims the remaining parts itself
             }
         }
 
-        job.Work();
+        job.Work(run);
         var spin = default(SpinWait);
         while (Volatile.Read(ref job.pendingParts) != 0)
         {
@@ -51,22 +53,30 @@ internal sealed class PartJob<TState> : IHelperWork
         }
 
         var failed = job.failure;
-        job.Release();
+        job.state = default!;
+        Return(job);
         failed?.Throw();
     }
 
-    /// <summary>Entry point of a helper.</summary>
-    void IHelperWork.Execute()
-    {
-        Work();
-        Release();
-    }
+    /// <summary>Entry point of a helper, for the run <paramref name="ticket"/> it was posted for.</summary>
+    void IHelperWork.Execute(int ticket) => Work(ticket);
 
-    private void Work()
+    private void Work(int run)
     {
-        int part;
-        while ((part = Interlocked.Increment(ref nextPart) - 1) < parts)
+        while (true)
         {
+            long current = Volatile.Read(ref claims);
+            int part = unchecked((int)current);
+            if ((int)(current >> 32) != run || part >= parts)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref claims, current + 1, current) != current)
+            {
+                continue;
+            }
+
             try
             {
                 body(state, part);
@@ -95,17 +105,11 @@ internal sealed class PartJob<TState> : IHelperWork
         return new PartJob<TState>();
     }
 
-    private void Release()
+    private static void Return(PartJob<TState> job)
     {
-        if (Interlocked.Decrement(ref references) != 0)
-        {
-            return;
-        }
-
-        state = default!;
         for (int i = 0; i < Spares.Length; i++)
         {
-            if (Interlocked.CompareExchange(ref Spares[i], this, null) is null)
+            if (Interlocked.CompareExchange(ref Spares[i], job, null) is null)
             {
                 return;
             }

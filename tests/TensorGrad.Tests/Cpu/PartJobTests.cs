@@ -19,6 +19,23 @@ public sealed class PartJobTests
     }
 
     [Fact]
+    public void A_stream_of_runs_allocates_nothing_after_the_first()
+    {
+        // A state type of its own, so no other test shares these jobs; one delegate for every call.
+        var counts = new int[2];
+        Action<(int[] Counts, bool Stream), int> body = static (s, part) => Interlocked.Increment(ref s.Counts[part]);
+        PartJob<(int[] Counts, bool Stream)>.Run(2, (counts, true), body);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int call = 0; call < 2000; call++)
+        {
+            PartJob<(int[] Counts, bool Stream)>.Run(2, (counts, true), body);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal([2001, 2001], counts);
+    }
+
+    [Fact]
     public void Parts_that_run_parts_finish_when_every_helper_is_busy()
     {
         // Each outer part (one of them on a helper) runs an inner job; with the helpers taken, the

@@ -153,7 +153,11 @@ public sealed partial class Tensor : IDisposable
         Backprop.Run(this, gradient);
     }
 
-    /// <summary>Returns the storage to the backend's pool. Later use throws <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Returns the storage to the backend's pool. Later use throws <see cref="ObjectDisposedException"/>.
+    /// A tensor that a <see cref="KernelGraph"/> writes (its outputs, the gradients it hands to
+    /// parameters) stays with the graph, which frees it when the graph is disposed.
+    /// </summary>
     public void Dispose() => Release("by Dispose()");
 
     /// <summary>

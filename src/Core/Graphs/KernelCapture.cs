@@ -1,5 +1,4 @@
 using TensorGrad.Autograd;
-
 using TensorGrad.Backends;
 
 namespace TensorGrad.Graphs;

@@ -6,7 +6,9 @@ namespace TensorGrad.Nn;
 /// <summary>
 /// A chain of modules applied in order; children are named "0", "1", ... so parameters are
 /// "0.weight", "0.bias", ... as in PyTorch. Supports collection initializers:
-/// <c>new Sequential { new Linear(4, 8), new ReLU() }</c>.
+/// <c>new Sequential { new Linear(4, 8), new ReLU() }</c>. A <see cref="Linear"/> followed by a
+/// <see cref="ReLU"/> runs as one fused op (same values and gradients) unless a forward hook
+/// watches either of them.
 /// </summary>
 public sealed class Sequential : Module, IReadOnlyList<Module>
 {

@@ -83,6 +83,7 @@ public abstract class Optimizer
         {
             throw KernelCapture.Refused($"{Name}.Step", "its learning rate and bias corrections change every step; call opt.Step() after Replay()");
         }
+
         for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];

@@ -290,4 +290,37 @@ public abstract partial class BackendSuite
             AssertClose([(na - b).Max().Item()], graph.Outputs[2].ToArray(), 1e-6);
         }
     }
+
+    [Fact]
+    public void Capture_adds_to_gradients_that_exist_and_keeps_a_view_it_returns()
+    {
+        var model = Classifier(25);
+        var (x, y) = ClassBatch(26);
+        Recorded(() => Loss.CrossEntropy(model.Forward(x), y).Backward());
+        var once = model.Parameters()[0].Grad!.ToArray();
+
+        // The capture runs the step as an eager call would: it adds to the existing gradient.
+        using var graph = KernelGraph.Capture(() =>
+        {
+            var logits = model.Forward(x);
+            Loss.CrossEntropy(logits, y).Backward();
+            return logits.Reshape(-1);
+        });
+        AssertClose([.. once.Select(v => 2.0 * v)], model.Parameters()[0].Grad!.ToArray(), 1e-5);
+
+        // The returned view outlives the capture's tape and follows the input.
+        var (next, _) = ClassBatch(27);
+        x.CopyFrom(next);
+        model.ZeroGrad();
+        graph.Replay();
+        float[] expected;
+        using (Tape.NoGrad())
+        {
+            using var tape = Tape.Begin();
+            expected = model.Forward(next).ToArray();
+        }
+
+        Assert.Equal(new Shape(32), graph.Output.Shape);
+        AssertClose([.. expected.Select(v => (double)v)], graph.Output.ToArray(), 1e-6);
+    }
 }

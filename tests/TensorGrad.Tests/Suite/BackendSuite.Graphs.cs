@@ -323,4 +323,41 @@ public abstract partial class BackendSuite
         Assert.Equal(new Shape(32), graph.Output.Shape);
         AssertClose([.. expected.Select(v => (double)v)], graph.Output.ToArray(), 1e-6);
     }
+
+    [Fact]
+    public void Clipping_and_a_schedule_between_replay_and_step_match_eager_training()
+    {
+        var eager = Classifier(28);
+        var captured = Classifier(28);
+        var eagerOptimizer = new Sgd(eager.Parameters(), lr: 0.5, momentum: 0.9);
+        var capturedOptimizer = new Sgd(captured.Parameters(), lr: 0.5, momentum: 0.9);
+        var eagerSchedule = new StepLR(eagerOptimizer, stepSize: 2, gamma: 0.5);
+        var capturedSchedule = new StepLR(capturedOptimizer, stepSize: 2, gamma: 0.5);
+        var (x, y) = ClassBatch(29);
+        using var graph = CaptureLoss(captured, x, y);
+        capturedOptimizer.ZeroGrad();
+        for (int step = 0; step < 4; step++)
+        {
+            var (bx, by) = ClassBatch(30 + step);
+            eagerOptimizer.ZeroGrad();
+            Recorded(() => Loss.CrossEntropy(eager.Forward(bx), by).Backward());
+            double eagerNorm = GradClip.ClipByGlobalNorm(eager.Parameters(), 0.1);
+            eagerOptimizer.Step();
+            eagerSchedule.Step();
+
+            x.CopyFrom(bx);
+            y.CopyFrom(by);
+            capturedOptimizer.ZeroGrad();
+            graph.Replay();
+            double capturedNorm = GradClip.ClipByGlobalNorm(captured.Parameters(), 0.1);
+            capturedOptimizer.Step();
+            capturedSchedule.Step();
+            Assert.Equal(eagerNorm, capturedNorm, 1e-5);
+        }
+
+        for (int i = 0; i < eager.Parameters().Count; i++)
+        {
+            AssertClose([.. eager.Parameters()[i].ToArray().Select(v => (double)v)], captured.Parameters()[i].ToArray(), 1e-5);
+        }
+    }
 }

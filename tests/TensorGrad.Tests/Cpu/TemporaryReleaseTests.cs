@@ -5,12 +5,21 @@ namespace TensorGrad.Tests.Cpu;
 /// <summary>Composite ops used outside a tape return their temporaries to the pool, so repeated evaluation reuses storage.</summary>
 public sealed class TemporaryReleaseTests
 {
+    // The fewest bytes one call allocates over three calls after a warm-up. An unpooled temporary
+    // shows in every call; a one-off does not (the first part of a parallel GEMM this thread runs
+    // grows its per-thread packing buffer once, and a helper may have taken every part before).
     private static long AllocatedBy(Action action)
     {
         action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long fewest = long.MaxValue;
+        for (int call = 0; call < 3; call++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            action();
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return fewest;
     }
 
     [Fact]

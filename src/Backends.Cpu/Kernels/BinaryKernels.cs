@@ -178,7 +178,6 @@ internal static class BinaryKernels
 
     private readonly record struct Args<T>(T[] A, Shape AShape, T[] B, Shape BShape, T[] Y, Shape YShape);
 
-    /// <summary>The output seen as rows of its last dimension, with each input's offset per row (stride 0 on broadcast dimensions).</summary>
     /// <summary>
     /// Rows of the innermost dimension of y and where each row's operands start in a and b. The
     /// offsets are computed from the shapes themselves, so a plan allocates nothing.

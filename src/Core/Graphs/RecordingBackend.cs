@@ -21,13 +21,13 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
 
     public void Release(DeviceBuffer buffer) => capture.DeferRelease(real, buffer);
 
-    public void Upload(ReadOnlySpan<float> source, DeviceBuffer destination) => throw Refused("uploads host data (Tensor.FromArray, a data loader)", "create input tensors before Capture and CopyFrom new values into them before each Replay()");
+    public void Upload(ReadOnlySpan<float> source, DeviceBuffer destination) => throw UploadRefused();
 
-    public void Upload(ReadOnlySpan<double> source, DeviceBuffer destination) => Upload(ReadOnlySpan<float>.Empty, destination);
+    public void Upload(ReadOnlySpan<double> source, DeviceBuffer destination) => throw UploadRefused();
 
-    public void Download(DeviceBuffer source, Span<float> destination) => throw Refused("reads values back to the host (Item, ToArray, anomaly checks, forward hooks that read)", "read graph.Output after Replay() instead");
+    public void Download(DeviceBuffer source, Span<float> destination) => throw DownloadRefused();
 
-    public void Download(DeviceBuffer source, Span<double> destination) => Download(source, Span<float>.Empty);
+    public void Download(DeviceBuffer source, Span<double> destination) => throw DownloadRefused();
 
     public double SumOfSquares(DeviceBuffer x) => throw Refused("computes a norm on the host (gradient clipping, monitors)", "clip or monitor after Replay(), outside the capture");
 
@@ -81,8 +81,15 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
         capture.Add(kernel);
     }
 
+    // The capture's one refusal message, naming the device.
     private InvalidOperationException Refused(string what, string instead) =>
-        new($"KernelGraph.Capture on {real.Device}: the step {what}, which a replay cannot repeat; {instead}.");
+        KernelCapture.Refused($"on {real.Device}, a step that {what}", instead);
+
+    private InvalidOperationException UploadRefused() =>
+        Refused("uploads host data (Tensor.FromArray, a data loader)", "create input tensors before Capture and CopyFrom new values into them before each Replay()");
+
+    private InvalidOperationException DownloadRefused() =>
+        Refused("reads values back to the host (Item, ToArray, anomaly checks, forward hooks that read)", "read graph.Output after Replay() instead");
 
     private InvalidOperationException OptimizerRefused() =>
         Refused("runs an optimizer step, whose learning rate and bias corrections change every step", "call opt.Step() after Replay()");

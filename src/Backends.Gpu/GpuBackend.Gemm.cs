@@ -54,7 +54,7 @@ public sealed partial class GpuBackend
 
         int tile = g.Side * GemmKernel.Block;
         long tiles = (long)((g.M + tile - 1) / tile) * ((g.N + tile - 1) / tile);
-        var config = WithShared<T>((int)Math.Min(tiles, maxGroups * 4L), g.Side * g.Side, GemmKernel.SharedElements(g.Side));
+        var config = Groups((int)Math.Min(tiles, maxGroups * 4L), g.Side * g.Side);
         kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmArguments<T>>(GemmKernel.Gemm)(config, a.View, b.View, c.View, g);
     }
 
@@ -68,7 +68,7 @@ public sealed partial class GpuBackend
 
         int side = TileSide;
         long tiles = (long)((rows + side - 1) / side) * ((cols + side - 1) / side);
-        var config = WithShared<T>((int)Math.Min(tiles, maxGroups * 4L), side * side, side * (side + 1));
+        var config = Groups((int)Math.Min(tiles, maxGroups * 4L), side * side);
         kernels.Get<ArrayView<T>, ArrayView<T>, int, int, int>(LayoutKernels.Transpose)(config, x.View, y.View, rows, cols, side);
     }
 }

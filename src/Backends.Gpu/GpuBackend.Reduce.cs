@@ -88,7 +88,7 @@ public sealed partial class GpuBackend
 
         if (y.Length < FewOutputs && axis >= groupSize)
         {
-            var config = WithShared<T>((int)Math.Min(y.Length, maxGroups), groupSize, groupSize);
+            var config = Groups((int)Math.Min(y.Length, maxGroups), groupSize);
             kernels.Get<ArrayView<T>, ArrayView<T>, int, int>(ReduceKernels.PerGroup<T, TOp>)(config, x.View, y.View, axis, inner);
         }
         else
@@ -127,7 +127,7 @@ public sealed partial class GpuBackend
         var partials = pool.Rent<T>(groups, x.DType);
         try
         {
-            kernels.Get<ArrayView<T>, ArrayView<T>>(ReduceKernels.SquarePartials)(WithShared<T>(groups, groupSize, groupSize), x.View, partials.View);
+            kernels.Get<ArrayView<T>, ArrayView<T>>(ReduceKernels.SquarePartials)(Groups(groups, groupSize), x.View, partials.View);
             var host = new T[groups];
             partials.View.CopyToCPU(Stream, host);
             Stream.Synchronize();

@@ -13,8 +13,6 @@ namespace TensorGrad.Backends.Gpu;
 /// </summary>
 public sealed partial class GpuBackend : BackendBase, IDisposable
 {
-    private const int MaxGroupSize = 256;
-
     [ThreadStatic]
     private static GpuBackend? boundOnThread;
 
@@ -34,7 +32,7 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
         pool = new DeviceMemoryPool(this, accelerator);
         kernels = new KernelCache(accelerator);
         invalidLabel = accelerator.Allocate1D<int>(1);
-        groupSize = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(MaxGroupSize, accelerator.MaxNumThreadsPerGroup) + 1) / 2;
+        groupSize = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(Kernels.GroupLimits.MaxThreads, accelerator.MaxNumThreadsPerGroup) + 1) / 2;
         maxGroups = accelerator.AcceleratorType == AcceleratorType.CPU ? Math.Max(1, accelerator.NumMultiprocessors) : accelerator.NumMultiprocessors * 8;
         boundOnThread = this;
     }
@@ -240,10 +238,8 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
     private KernelConfig Elementwise(long n) =>
         new((int)Math.Clamp((n + groupSize - 1) / groupSize, 1, maxGroups), groupSize);
 
-    /// <summary>A launch of <paramref name="groups"/> groups of <paramref name="threads"/> threads with <paramref name="sharedElements"/> elements of dynamic shared memory.</summary>
-    private static KernelConfig WithShared<T>(int groups, int threads, int sharedElements)
-        where T : unmanaged =>
-        new(new Index1D(groups), new Index1D(threads), SharedMemoryConfig.RequestDynamic<T>(sharedElements));
+    /// <summary>A launch of <paramref name="groups"/> groups of <paramref name="threads"/> threads (kernels that share memory allocate it statically).</summary>
+    private static KernelConfig Groups(int groups, int threads) => new(groups, threads);
 
     private GpuBuffer<float> F(DeviceBuffer buffer) => buffer as GpuBuffer<float> is { } f && f.Owner == this ? f : throw Foreign(buffer);
 

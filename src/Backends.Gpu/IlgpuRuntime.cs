@@ -3,6 +3,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
+using TensorGrad.Backends.Gpu.Kernels;
 
 namespace TensorGrad.Backends.Gpu;
 
@@ -48,7 +49,8 @@ internal static class IlgpuRuntime
             .Cuda()
             .OpenCL(_ => true)
             .CPU(new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1))
-            .EnableAlgorithms());
+            .EnableAlgorithms()
+            .EnableGroupBarrier());
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             lock (OwnedLock)

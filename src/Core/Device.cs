@@ -53,7 +53,10 @@ public sealed class Device : IEquatable<Device>
     public static Device IlgpuCpu(int index = 0) => new(DeviceKind.IlgpuCpu, CheckIndex(index));
 
     /// <summary>
-    /// The best available device: CUDA, then OpenCL, then the CPU. The environment variable
+    /// The best available device: the first usable CUDA device, then the first usable OpenCL
+    /// device, then the CPU. Devices whose backend advises against them are passed over (an
+    /// OpenCL device that is itself a CPU runs slower than TensorGrad's CPU backend; see
+    /// <see cref="BackendRegistry.PassOverReason"/>). The environment variable
     /// <see cref="EnvironmentVariable"/> (<c>cpu</c>, <c>cuda[:i]</c>, <c>opencl[:i]</c>, <c>ilgpu-cpu</c>) overrides the choice.
     /// </summary>
     public static Device Best()
@@ -64,16 +67,22 @@ public sealed class Device : IEquatable<Device>
             return Parse(forced);
         }
 
-        foreach (var candidate in new[] { Cuda(), OpenCL() })
+        foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCL })
         {
-            if (BackendRegistry.IsAvailable(candidate))
+            foreach (var candidate in BackendRegistry.Devices(kind))
             {
-                return candidate;
+                if (BackendRegistry.PassOverReason(candidate) is null && BackendRegistry.IsAvailable(candidate))
+                {
+                    return candidate;
+                }
             }
         }
 
         return Cpu;
     }
+
+    /// <summary>The device of <paramref name="kind"/> with the given index (the CPU has one, whatever the index, as in <see cref="Parse"/>).</summary>
+    public static Device Of(DeviceKind kind, int index) => kind == DeviceKind.Cpu ? Cpu : new(kind, CheckIndex(index));
 
     /// <summary>Parses <c>cpu</c>, <c>cuda</c>, <c>cuda:1</c>, <c>opencl:0</c> or <c>ilgpu-cpu</c> (case-insensitive).</summary>
     public static Device Parse(string text)

@@ -22,6 +22,11 @@ foreach (var report in DeviceReport.All())
     table.AddRow("Memory", report.Device.Kind == DeviceKind.IlgpuCpu ? "host memory" : $"{report.MemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB");
     table.AddRow("Compute units × warp", $"{report.Multiprocessors} × {report.WarpSize}");
     table.AddRow("Largest thread group", report.MaxThreadsPerGroup.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    if (report.Usable && report.PassOverReason is { } passedOver)
+    {
+        table.AddRow("Device.Best()", $"passed over: {Markup.Escape(passedOver)}");
+    }
+
     AnsiConsole.Write(table);
 }
 

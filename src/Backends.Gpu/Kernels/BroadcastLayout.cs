@@ -14,7 +14,7 @@ internal readonly struct BroadcastLayout
     private readonly int a0, a1, a2, a3;
     private readonly int b0, b1, b2, b3;
 
-    private BroadcastLayout(int[] sizes, int[] aStrides, int[] bStrides)
+    private BroadcastLayout(ReadOnlySpan<int> sizes, ReadOnlySpan<int> aStrides, ReadOnlySpan<int> bStrides)
     {
         (d1, d2, d3) = (sizes[1], sizes[2], sizes[3]);
         (a0, a1, a2, a3) = (aStrides[0], aStrides[1], aStrides[2], aStrides[3]);
@@ -40,63 +40,62 @@ internal readonly struct BroadcastLayout
     /// <summary>
     /// The layout of <paramref name="yShape"/> reading <paramref name="aShape"/> and
     /// <paramref name="bShape"/> (each a broadcast source of it), or null when more than
-    /// <see cref="MaxRank"/> dimensions remain after merging.
+    /// <see cref="MaxRank"/> dimensions remain after merging. Walks the dimensions from the
+    /// innermost out on the stack, so a launch allocates nothing.
     /// </summary>
     public static BroadcastLayout? TryCreate(Shape aShape, Shape bShape, Shape yShape)
     {
-        var sizes = new List<int>();
-        var aStrides = new List<int>();
-        var bStrides = new List<int>();
-        int[] sa = Strides(aShape, yShape.Rank), sb = Strides(bShape, yShape.Rank);
-        for (int d = 0; d < yShape.Rank; d++)
+        // Merged dimensions, innermost first; unused ones have size 1 and stride 0.
+        Span<int> sizes = [1, 1, 1, 1];
+        Span<int> aStrides = [0, 0, 0, 0];
+        Span<int> bStrides = [0, 0, 0, 0];
+        int count = 0, aStride = 1, bStride = 1;
+        for (int d = yShape.Rank - 1; d >= 0; d--)
         {
+            int sa = Stride(aShape, d - yShape.Rank + aShape.Rank, ref aStride);
+            int sb = Stride(bShape, d - yShape.Rank + bShape.Rank, ref bStride);
             int size = yShape[d];
             if (size == 1)
             {
                 continue;
             }
 
-            int last = sizes.Count - 1;
-            if (last >= 0 && aStrides[last] == sa[d] * size && bStrides[last] == sb[d] * size)
+            int last = count - 1;
+            if (last >= 0 && sa == aStrides[last] * sizes[last] && sb == bStrides[last] * sizes[last])
             {
                 sizes[last] *= size;
-                aStrides[last] = sa[d];
-                bStrides[last] = sb[d];
                 continue;
             }
 
-            sizes.Add(size);
-            aStrides.Add(sa[d]);
-            bStrides.Add(sb[d]);
+            if (count == MaxRank)
+            {
+                return null;
+            }
+
+            (sizes[count], aStrides[count], bStrides[count]) = (size, sa, sb);
+            count++;
         }
 
-        if (sizes.Count > MaxRank)
-        {
-            return null;
-        }
-
-        while (sizes.Count < MaxRank)
-        {
-            sizes.Insert(0, 1);
-            aStrides.Insert(0, 0);
-            bStrides.Insert(0, 0);
-        }
-
-        return new BroadcastLayout([.. sizes], [.. aStrides], [.. bStrides]);
+        sizes.Reverse();
+        aStrides.Reverse();
+        bStrides.Reverse();
+        return new BroadcastLayout(sizes, aStrides, bStrides);
     }
 
-    /// <summary>Row-major strides of <paramref name="shape"/> aligned right to <paramref name="rank"/> dimensions; 0 where it broadcasts.</summary>
-    private static int[] Strides(Shape shape, int rank)
+    /// <summary>
+    /// The row-major stride of dimension <paramref name="d"/> of <paramref name="shape"/> (0 where
+    /// it broadcasts or where the shape has no such leading dimension); <paramref name="running"/>
+    /// carries the product of the sizes inside it.
+    /// </summary>
+    private static int Stride(Shape shape, int d, ref int running)
     {
-        var strides = new int[rank];
-        int stride = 1;
-        for (int d = shape.Rank - 1; d >= 0; d--)
+        if (d < 0 || shape[d] == 1)
         {
-            int target = d + rank - shape.Rank;
-            strides[target] = shape[d] == 1 ? 0 : stride;
-            stride *= shape[d];
+            return 0;
         }
 
-        return strides;
+        int stride = running;
+        running *= shape[d];
+        return stride;
     }
 }

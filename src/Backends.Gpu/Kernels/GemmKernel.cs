@@ -11,7 +11,7 @@ internal readonly struct GemmArguments<T>(int m, int n, int k, bool transA, bool
     public readonly int TransA = transA ? 1 : 0, TransB = transB ? 1 : 0;
     public readonly T Alpha = T.CreateTruncating(alpha), Beta = T.CreateTruncating(beta);
 
-    /// <summary>The group is Side × Side threads; each computes 4 × 4 outputs of a (4·Side)² tile of C.</summary>
+    /// <summary>The group is Side × Side threads (Side ≤ <see cref="GroupLimits.MaxSide"/>); each computes 4 × 4 outputs of a (4·Side)² tile of C.</summary>
     public readonly int Side = side;
 }
 
@@ -29,16 +29,15 @@ internal static class GemmKernel
     /// <summary>Below this many rows or columns of C the direct kernel is used: a tile would sit mostly idle.</summary>
     public const int DirectBelow = 64;
 
-    /// <summary>Shared memory elements a launch needs for a group of side × side threads.</summary>
-    public static int SharedElements(int side) => 2 * side * side * Block;
+    /// <summary>Shared elements of one operand's slice for the largest group: (4·side) × side.</summary>
+    private const int MaxSlice = GroupLimits.MaxSide * Block * GroupLimits.MaxSide;
 
     public static void Gemm<T>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, GemmArguments<T> g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var shared = SharedMemory.GetDynamic<T>();
+        var tileA = SharedMemory.Allocate<T>(MaxSlice);
+        var tileB = SharedMemory.Allocate<T>(MaxSlice);
         int side = g.Side, tile = side * Block, depth = side;
-        var tileA = shared.SubView(0, tile * depth);
-        var tileB = shared.SubView(tile * depth, tile * depth);
         int tx = Group.IdxX % side, ty = Group.IdxX / side;
         int tilesN = (g.N + tile - 1) / tile;
         int tiles = ((g.M + tile - 1) / tile) * tilesN;
@@ -61,7 +60,7 @@ internal static class GemmKernel
                     tileB[(q * tile) + j] = gj < g.N && gq < g.K ? b[g.TransB != 0 ? (gj * g.K) + gq : (gq * g.N) + gj] : T.Zero;
                 }
 
-                Group.Barrier();
+                GroupBarrier.Sync();
                 for (int p = 0; p < depth; p++)
                 {
                     int ra = (p * tile) + ty, rb = (p * tile) + tx;
@@ -70,7 +69,7 @@ internal static class GemmKernel
                         tileB[rb], tileB[rb + side], tileB[rb + (2 * side)], tileB[rb + (3 * side)]);
                 }
 
-                Group.Barrier();
+                GroupBarrier.Sync();
             }
 
             for (int r = 0; r < Block; r++)

@@ -6,11 +6,11 @@ namespace TensorGrad.Backends.Gpu.Kernels;
 /// <summary>Data movement: 2-D transpose through a shared-memory tile, so reads and writes are both coalesced.</summary>
 internal static class LayoutKernels
 {
-    /// <summary>y [cols, rows] = xᵀ for x [rows, cols]; a square group of side tile (its dynamic shared memory holds tile·(tile+1) elements) per tile.</summary>
+    /// <summary>y [cols, rows] = xᵀ for x [rows, cols]; a square group of side tile (≤ <see cref="GroupLimits.MaxSide"/>) per tile; rows are padded by one element against bank conflicts.</summary>
     public static void Transpose<T>(ArrayView<T> x, ArrayView<T> y, int rows, int cols, int tile)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var shared = SharedMemory.GetDynamic<T>();
+        var shared = SharedMemory.Allocate<T>(GroupLimits.MaxSide * (GroupLimits.MaxSide + 1));
         int tilesX = (cols + tile - 1) / tile;
         int tilesY = (rows + tile - 1) / tile;
         int tx = Group.IdxX % tile, ty = Group.IdxX / tile;
@@ -22,13 +22,13 @@ internal static class LayoutKernels
                 shared[(ty * (tile + 1)) + tx] = x[((r0 + ty) * cols) + c0 + tx];
             }
 
-            Group.Barrier();
+            GroupBarrier.Sync();
             if (c0 + ty < cols && r0 + tx < rows)
             {
                 y[((c0 + ty) * rows) + r0 + tx] = shared[(tx * (tile + 1)) + ty];
             }
 
-            Group.Barrier();
+            GroupBarrier.Sync();
         }
     }
 }

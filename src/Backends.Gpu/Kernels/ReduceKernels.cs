@@ -27,12 +27,12 @@ internal static class ReduceKernels
         }
     }
 
-    /// <summary>Each group reduces whole outputs; needs a power-of-two group size and one T of dynamic shared memory per thread.</summary>
+    /// <summary>Each group reduces whole outputs; needs a power-of-two group size of at most <see cref="GroupLimits.MaxThreads"/>.</summary>
     public static void PerGroup<T, TOp>(ArrayView<T> x, ArrayView<T> y, int axis, int inner)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IReduceOperator<T>
     {
-        var shared = SharedMemory.GetDynamic<T>();
+        var shared = SharedMemory.Allocate<T>(GroupLimits.MaxThreads);
         for (int o = Grid.IdxX; o < y.IntLength; o += Grid.DimX)
         {
             int start = ((o / inner) * axis * inner) + (o % inner);
@@ -54,7 +54,7 @@ internal static class ReduceKernels
     public static void SquarePartials<T>(ArrayView<T> x, ArrayView<T> partials)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var shared = SharedMemory.GetDynamic<T>();
+        var shared = SharedMemory.Allocate<T>(GroupLimits.MaxThreads);
         T acc = T.Zero;
         for (int i = GridLoop.Start; i < x.IntLength; i += GridLoop.Step)
         {
@@ -120,7 +120,7 @@ internal static class ReduceKernels
     {
         int t = Group.IdxX;
         shared[t] = value;
-        Group.Barrier();
+        GroupBarrier.Sync();
         for (int stride = Group.DimX / 2; stride > 0; stride /= 2)
         {
             if (t < stride)
@@ -128,11 +128,11 @@ internal static class ReduceKernels
                 shared[t] = TOp.Combine(shared[t], shared[t + stride]);
             }
 
-            Group.Barrier();
+            GroupBarrier.Sync();
         }
 
         T total = shared[0];
-        Group.Barrier();
+        GroupBarrier.Sync();
         return total;
     }
 }

@@ -11,6 +11,15 @@ public interface IBackendProvider
 
     /// <summary>Creates the backend for <paramref name="device"/>, or returns null and a reason when it cannot run here.</summary>
     IBackend? TryCreate(Device device, out string reason);
+
+    /// <summary>How many devices of <paramref name="kind"/> this machine has, usable or not (indices 0 to count − 1).</summary>
+    int DeviceCount(DeviceKind kind) => 1;
+
+    /// <summary>
+    /// Why <see cref="Device.Best"/> should pass over <paramref name="device"/> even though it may
+    /// work (e.g. an OpenCL device that is a CPU, slower than TensorGrad's CPU backend), or null.
+    /// </summary>
+    string? PassOverReason(Device device) => null;
 }
 
 /// <summary>Marks a backend assembly's <see cref="IBackendProvider"/> so Core can load it by name without referencing it.</summary>
@@ -47,6 +56,20 @@ public static class BackendRegistry
 
     /// <summary>Why <paramref name="device"/> has no working backend here, or null when it has one.</summary>
     public static string? UnavailableReason(Device device) => Resolve(device) is { Backend: null } failed ? failed.Reason : null;
+
+    /// <summary>The devices of <paramref name="kind"/> on this machine, usable or not, in index order (none when no backend serves the kind).</summary>
+    public static IReadOnlyList<Device> Devices(DeviceKind kind)
+    {
+        int count = FindProvider(kind, out _)?.DeviceCount(kind) ?? 0;
+        return [.. Enumerable.Range(0, count).Select(i => Device.Of(kind, i))];
+    }
+
+    /// <summary>Why <see cref="Device.Best"/> passes over <paramref name="device"/>, or null when it may choose it.</summary>
+    public static string? PassOverReason(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return FindProvider(device.Kind, out _)?.PassOverReason(device);
+    }
 
     /// <summary>The backend for <paramref name="device"/>, or an exception explaining why there is none.</summary>
     public static IBackend Get(Device device) =>

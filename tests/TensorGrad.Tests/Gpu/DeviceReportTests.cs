@@ -26,4 +26,20 @@ public sealed class DeviceReportTests
         Assert.False(device.IsAvailable);
         Assert.Contains("no index 5", Backends.BackendRegistry.UnavailableReason(device), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Opencl_devices_on_the_host_cpu_are_passed_over_by_best_and_usable_devices_report_a_warp_size()
+    {
+        var reports = DeviceReport.All();
+
+        Assert.All(reports.Where(r => r.Usable), r => Assert.True(r.WarpSize > 0, $"{r.Device} ({r.Name}) reports warp size {r.WarpSize}"));
+        Assert.All(
+            reports.Where(r => r.Device.Kind == DeviceKind.OpenCL && r.Capabilities.Contains("device type CPU", StringComparison.Ordinal)),
+            r => Assert.Contains("host CPU", r.PassOverReason, StringComparison.Ordinal));
+        Assert.NotNull(Assert.Single(reports, r => r.Device == Device.IlgpuCpu()).PassOverReason);
+        if (Environment.GetEnvironmentVariable(Device.EnvironmentVariable) is not { Length: > 0 })
+        {
+            Assert.DoesNotContain(reports, r => r.PassOverReason is not null && r.Device == Device.Best());
+        }
+    }
 }

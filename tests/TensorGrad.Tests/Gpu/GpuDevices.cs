@@ -12,6 +12,12 @@ public static class GpuDevices
     /// <summary>Environment variable that turns a missing GPU into a test failure.</summary>
     public const string RequireVariable = "TENSORGRAD_REQUIRE_GPU";
 
+    /// <summary>Every ILGPU accelerator kind, by device name; tests over them skip those absent here.</summary>
+    public static IReadOnlyList<string> AcceleratorNames { get; } = ["ilgpu-cpu", "cuda", "opencl"];
+
+    /// <summary><see cref="AcceleratorNames"/> as theory data.</summary>
+    public static TheoryData<string> Accelerators => new(AcceleratorNames);
+
     /// <summary>Returns when <paramref name="device"/> works here; otherwise skips or fails the calling test.</summary>
     public static void RequireOrSkip(Device device)
     {

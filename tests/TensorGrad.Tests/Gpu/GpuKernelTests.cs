@@ -4,20 +4,47 @@ namespace TensorGrad.Tests.Gpu;
 
 /// <summary>
 /// GPU kernels the shared suite reaches only at small sizes, checked against the CPU backend on
-/// ILGPU's CPU accelerator: the tiled GEMM (products of at least 64 × 64) in every layout with
-/// alpha and beta, and reductions long enough to use the group-per-output kernel.
+/// every accelerator present: the tiled GEMM in every layout with alpha and beta (products of 64
+/// and more rows and columns, odd sizes, more tiles than groups so each group loops), the tiled
+/// transpose, and reductions long enough to use the group-per-output kernel. On a parallel
+/// runtime (a GPU, PoCL) many groups run at once, so a race between groups shows here; ILGPU's
+/// CPU accelerator runs groups one at a time and would hide it.
 /// </summary>
 public sealed class GpuKernelTests
 {
-    private static readonly Device Accelerator = Device.IlgpuCpu();
+    public static TheoryData<string, int, int, int> GemmShapes()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (string device in GpuDevices.AcceleratorNames)
+        {
+            foreach (var (m, n, k) in new[] { (64, 64, 64), (67, 129, 45), (130, 65, 1), (65, 97, 200), (128, 128, 128), (193, 257, 67), (520, 130, 31) })
+            {
+                data.Add(device, m, n, k);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, int, int, int> ReduceShapes()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (string device in GpuDevices.AcceleratorNames)
+        {
+            foreach (var (outer, axis, inner) in new[] { (1, 5000, 1), (3, 1000, 2), (2, 0, 3), (70, 700, 1) })
+            {
+                data.Add(device, outer, axis, inner);
+            }
+        }
+
+        return data;
+    }
 
     [Theory]
-    [InlineData(64, 64, 64)]
-    [InlineData(67, 129, 45)]
-    [InlineData(130, 65, 1)]
-    [InlineData(65, 97, 200)]
-    public void The_tiled_gemm_matches_the_cpu_in_every_layout_with_alpha_and_beta(int m, int n, int k)
+    [MemberData(nameof(GemmShapes))]
+    public void The_tiled_gemm_matches_the_cpu_in_every_layout_with_alpha_and_beta(string device, int m, int n, int k)
     {
+        var accelerator = Accelerator(device);
         foreach (bool transA in new[] { false, true })
         {
             foreach (bool transB in new[] { false, true })
@@ -25,10 +52,10 @@ public sealed class GpuKernelTests
                 foreach (double beta in new[] { 0.0, 0.5 })
                 {
                     var cpu = Gemm(Device.Cpu, transA, transB, m, n, k, beta);
-                    var gpu = Gemm(Accelerator, transA, transB, m, n, k, beta);
+                    var gpu = Gemm(accelerator, transA, transB, m, n, k, beta);
                     for (int i = 0; i < cpu.Length; i++)
                     {
-                        Assert.True(Math.Abs(cpu[i] - gpu[i]) <= 1e-4 * Math.Max(1, Math.Abs(cpu[i])), $"transA {transA}, transB {transB}, beta {beta}: element {i} is {gpu[i]}, cpu {cpu[i]}");
+                        Assert.True(Math.Abs(cpu[i] - gpu[i]) <= 1e-4 * Math.Max(1, Math.Abs(cpu[i])), $"{device}, transA {transA}, transB {transB}, beta {beta}: element {i} is {gpu[i]}, cpu {cpu[i]}");
                     }
                 }
             }
@@ -36,32 +63,67 @@ public sealed class GpuKernelTests
     }
 
     [Theory]
-    [InlineData(1, 5000, 1)]
-    [InlineData(3, 1000, 2)]
-    [InlineData(2, 0, 3)]
-    public void Long_reductions_match_the_cpu(int outer, int axis, int inner)
+    [MemberData(nameof(GpuDevices.Accelerators), MemberType = typeof(GpuDevices))]
+    public void Repeated_large_products_are_the_same_every_time(string device)
     {
+        var accelerator = Accelerator(device);
+        float[] first = Gemm(accelerator, false, false, 256, 256, 96, 0);
+        for (int run = 0; run < 4; run++)
+        {
+            Assert.Equal(first, Gemm(accelerator, false, false, 256, 256, 96, 0));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GpuDevices.Accelerators), MemberType = typeof(GpuDevices))]
+    public void The_tiled_transpose_matches_the_cpu(string device)
+    {
+        var accelerator = Accelerator(device);
+        foreach (var (rows, cols) in new[] { (1, 1), (17, 3), (64, 64), (131, 257), (300, 70) })
+        {
+            using var x = Tensor.Rand([rows, cols], seed: rows + cols, device: Device.Cpu);
+            using var onDevice = x.To(accelerator);
+            using var y = Tensor.Zeros([cols, rows], accelerator);
+            BackendRegistry.Get(accelerator).Transpose2D(onDevice.Buffer, rows, cols, y.Buffer);
+            Assert.Equal(x.Transpose().ToArray(), y.ToArray());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ReduceShapes))]
+    public void Long_reductions_match_the_cpu(string device, int outer, int axis, int inner)
+    {
+        var accelerator = Accelerator(device);
         var random = new Random(outer + axis + inner);
         float[] values = [.. Enumerable.Range(0, outer * axis * inner).Select(_ => (float)(random.NextDouble() - 0.5))];
         foreach (var op in new[] { ReduceOp.Sum, ReduceOp.Max })
         {
             float[] cpu = Reduce(Device.Cpu, op, values, outer, axis, inner);
-            float[] gpu = Reduce(Accelerator, op, values, outer, axis, inner);
+            float[] gpu = Reduce(accelerator, op, values, outer, axis, inner);
             for (int i = 0; i < cpu.Length; i++)
             {
-                Assert.True(cpu[i] == gpu[i] || Math.Abs(cpu[i] - gpu[i]) <= 1e-4 * Math.Max(1, Math.Abs(cpu[i])), $"{op} output {i}: {gpu[i]}, cpu {cpu[i]}");
+                Assert.True(cpu[i] == gpu[i] || Math.Abs(cpu[i] - gpu[i]) <= 1e-4 * Math.Max(1, Math.Abs(cpu[i])), $"{device} {op} output {i}: {gpu[i]}, cpu {cpu[i]}");
             }
         }
     }
 
-    [Fact]
-    public void The_squared_norm_of_a_long_vector_matches_the_cpu()
+    [Theory]
+    [MemberData(nameof(GpuDevices.Accelerators), MemberType = typeof(GpuDevices))]
+    public void The_squared_norm_of_a_long_vector_matches_the_cpu(string device)
     {
+        var accelerator = Accelerator(device);
         using var cpu = Tensor.Rand([100_003], seed: 4, device: Device.Cpu);
-        using var gpu = cpu.To(Accelerator);
+        using var gpu = cpu.To(accelerator);
 
         double expected = BackendRegistry.Get(Device.Cpu).SumOfSquares(cpu.Buffer);
-        Assert.Equal(expected, BackendRegistry.Get(Accelerator).SumOfSquares(gpu.Buffer), expected * 1e-6);
+        Assert.Equal(expected, BackendRegistry.Get(accelerator).SumOfSquares(gpu.Buffer), expected * 1e-6);
+    }
+
+    private static Device Accelerator(string name)
+    {
+        var device = Device.Parse(name);
+        GpuDevices.RequireOrSkip(device);
+        return device;
     }
 
     private static float[] Gemm(Device device, bool transA, bool transB, int m, int n, int k, double beta)

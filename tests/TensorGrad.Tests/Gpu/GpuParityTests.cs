@@ -12,10 +12,8 @@ namespace TensorGrad.Tests.Gpu;
 [Collection(SerialCollection.Name)]
 public sealed class GpuParityTests
 {
-    public static TheoryData<string> Accelerators => new("ilgpu-cpu", "cuda", "opencl");
-
     [Theory]
-    [MemberData(nameof(Accelerators))]
+    [MemberData(nameof(GpuDevices.Accelerators), MemberType = typeof(GpuDevices))]
     public void A_three_layer_mlp_trained_20_steps_ends_within_1e_4_relative_of_the_cpu(string device)
     {
         var accelerator = Device.Parse(device);

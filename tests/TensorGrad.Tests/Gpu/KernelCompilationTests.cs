@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using ILGPU;
 using ILGPU.Backends;
 using ILGPU.Backends.EntryPoints;
@@ -17,9 +18,9 @@ namespace TensorGrad.Tests.Gpu;
 /// device, so a kernel that only a real GPU would reject fails here. The OpenCL C is also checked
 /// by clang when one is installed.
 /// </summary>
-public sealed class KernelCompilationTests
+public sealed partial class KernelCompilationTests
 {
-    private static readonly Lazy<Context> SharedContext = new(() => Context.Create(builder => builder.EnableAlgorithms()));
+    private static readonly Lazy<Context> SharedContext = new(() => Context.Create(builder => builder.EnableAlgorithms().EnableGroupBarrier()));
 
     [Fact]
     public void The_catalog_holds_every_operator_of_every_kernel_family_for_both_element_types()
@@ -76,6 +77,42 @@ public sealed class KernelCompilationTests
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
+
+    [Fact]
+    public void Opencl_shared_memory_is_private_to_each_group_and_barriers_fence_it()
+    {
+        using var backend = OpenCLBackend();
+        var failures = new List<string>();
+        foreach (var kernel in KernelCatalog.All())
+        {
+            string source = ((CLCompiledKernel)Compile(backend, kernel)).Source;
+            string name = KernelCatalog.Name(kernel);
+
+            // Dynamic shared memory becomes a program-scope pointer that groups running at once overwrite.
+            if (ProgramScopeLocal().Match(source) is { Success: true } shared)
+            {
+                failures.Add($"{name}: program-scope shared memory '{shared.Value.Trim()}'");
+            }
+
+            if (BarrierWithoutLocalFence().Match(source) is { Success: true } barrier)
+            {
+                failures.Add($"{name}: '{barrier.Value.Trim()}' does not fence local memory");
+            }
+
+            if (source.Contains(" local ", StringComparison.Ordinal) && !source.Contains("CLK_LOCAL_MEM_FENCE", StringComparison.Ordinal))
+            {
+                failures.Add($"{name}: shares memory without a local barrier");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [GeneratedRegex(@"^local\s[^;(]*;", RegexOptions.Multiline)]
+    private static partial Regex ProgramScopeLocal();
+
+    [GeneratedRegex(@"barrier\s*\((?![^)]*CLK_LOCAL_MEM_FENCE)[^)]*\)")]
+    private static partial Regex BarrierWithoutLocalFence();
 
     private static CLBackend OpenCLBackend() =>
         new(SharedContext.Value, new CLCapabilityContext(float16: false, float64: true, genericAddressSpace: true, int64_Atomics: true, subGroups: false), CLDeviceVendor.Other, CLCVersion.CL20);

@@ -1,6 +1,5 @@
 using System.Numerics;
 using ILGPU;
-using ILGPU.Runtime;
 using TensorGrad.Backends.Gpu.Kernels;
 
 namespace TensorGrad.Backends.Gpu;
@@ -128,11 +127,8 @@ public sealed partial class GpuBackend
         try
         {
             kernels.Get<ArrayView<T>, ArrayView<T>>(ReduceKernels.SquarePartials)(Groups(groups, groupSize), x.View, partials.View);
-            var host = new T[groups];
-            partials.View.CopyToCPU(Stream, host);
-            Stream.Synchronize();
             double total = 0;
-            foreach (var partial in host)
+            foreach (var partial in staging.Read<T>(partials.View, Stream))
             {
                 total += double.CreateTruncating(partial);
             }

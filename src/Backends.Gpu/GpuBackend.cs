@@ -19,9 +19,7 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
     private readonly DeviceMemoryPool pool;
     private readonly KernelCache kernels;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> invalidLabel;
-
-    // Where each cross-entropy call reads its invalid-label flag back, allocated once.
-    private readonly int[] invalidLabelOnHost = new int[1];
+    private readonly HostStaging staging;
     private readonly int groupSize;
     private readonly int maxGroups;
 
@@ -32,6 +30,7 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
         pool = new DeviceMemoryPool(this, accelerator);
         kernels = new KernelCache(accelerator);
         invalidLabel = accelerator.Allocate1D<int>(1);
+        staging = new HostStaging(accelerator);
         groupSize = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(Kernels.GroupLimits.MaxThreads, accelerator.MaxNumThreadsPerGroup) + 1) / 2;
         maxGroups = accelerator.AcceleratorType == AcceleratorType.CPU ? Math.Max(1, accelerator.NumMultiprocessors) : accelerator.NumMultiprocessors * 8;
         boundOnThread = this;
@@ -140,6 +139,7 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
     {
         pool.Dispose();
         invalidLabel.Dispose();
+        staging.Dispose();
         Accelerator.Dispose();
     }
 
@@ -176,7 +176,7 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
     {
         if (destination is GpuBuffer<THost> same)
         {
-            same.View.CopyFromCPU(Stream, source);
+            staging.Upload(source, same.View, Stream);
             return;
         }
 
@@ -210,14 +210,11 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
     {
         if (source is GpuBuffer<THost> same)
         {
-            same.View.CopyToCPU(Stream, destination);
-            Stream.Synchronize();
+            staging.Download(same.View, Stream, destination);
             return;
         }
 
-        var values = new TDevice[destination.Length];
-        source.View.CopyToCPU(Stream, values);
-        Stream.Synchronize();
+        var values = staging.Read<TDevice>(source.View, Stream);
         for (int i = 0; i < values.Length; i++)
         {
             destination[i] = THost.CreateTruncating(values[i]);

@@ -34,7 +34,41 @@ public readonly struct Shape : IEquatable<Shape>, IEnumerable<int>
             }
         }
 
+        if (!TryCount(dimensions, out _))
+        {
+            throw new ArgumentException($"Shape [{string.Join(", ", dimensions)}] has more elements than 2⁶³ − 1, the most a shape can count.", nameof(dimensions));
+        }
+
         return dimensions;
+    }
+
+    /// <summary>
+    /// The product of non-negative <paramref name="dimensions"/> in checked arithmetic: false (and
+    /// a count of -1) when it overflows a long. Shapes and file headers count their elements here.
+    /// </summary>
+    internal static bool TryCount(ReadOnlySpan<int> dimensions, out long count)
+    {
+        count = 1;
+        if (dimensions.Contains(0))
+        {
+            count = 0;
+            return true;
+        }
+
+        try
+        {
+            foreach (int d in dimensions)
+            {
+                count = checked(count * d);
+            }
+
+            return true;
+        }
+        catch (OverflowException)
+        {
+            count = -1;
+            return false;
+        }
     }
 
     /// <summary>A shape that takes <paramref name="dimensions"/> as they are (no copy, no check): for Core's own shapes, built from valid ones.</summary>

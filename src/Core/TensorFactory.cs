@@ -173,13 +173,13 @@ public sealed partial class Tensor
             throw new NotSupportedException($"{origin}: dtype {dtype} is not supported on device {device}.");
         }
 
-        return new Tensor(backend, backend.Allocate(shape.Size, dtype), shape, origin);
+        return new Tensor(backend, Allocate(backend, shape, dtype, origin), shape, origin);
     }
 
     /// <summary>A new op result on <paramref name="backend"/>, owned by the active tape if any.</summary>
     internal static Tensor Result(IBackend backend, Shape shape, DType dtype, string op)
     {
-        var t = new Tensor(backend, backend.Allocate(shape.Size, dtype), shape, op);
+        var t = new Tensor(backend, Allocate(backend, shape, dtype, op), shape, op);
         Tape.Current?.Own(t);
         return t;
     }
@@ -190,6 +190,19 @@ public sealed partial class Tensor
         var t = new Tensor(source.Backend, source.Buffer, shape, op, viewOf: source);
         Tape.Current?.Own(t);
         return t;
+    }
+
+    /// <summary>Storage for a tensor of <paramref name="shape"/>; a backend's size limit is reported with the op and the shape.</summary>
+    private static DeviceBuffer Allocate(IBackend backend, Shape shape, DType dtype, string op)
+    {
+        try
+        {
+            return backend.Allocate(shape.Size, dtype);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentOutOfRangeException($"{op}: a {dtype} tensor of shape {shape} ({shape.Size} elements) does not fit on {backend.Device}: {e.Message}", e);
+        }
     }
 
     private static Shape ShapeFor(Array data, int[] shape)

@@ -55,15 +55,16 @@ uri=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)[[:space:]]*$/\1/p' /
 
 rm -rf "$work"
 mkdir -p "$work/apt/lists/partial" "$work/apt/sources"
+cd "$work" # the build's configuration checks write scratch files into the current folder
 echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri trixie main" >"$work/apt/sources/trixie-src.list"
 apt_options=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$work/apt/sources"
     -o "Dir::State::Lists=$work/apt/lists" -o APT::Sandbox::User=root)
 log "fetching the pocl source package from $uri (trixie)"
 apt-get "${apt_options[@]}" update -qq
-(cd "$work" && apt-get "${apt_options[@]}" source --download-only pocl >/dev/null)
+apt-get "${apt_options[@]}" source --download-only pocl >/dev/null
 dsc=$(ls "$work"/pocl_6.*.dsc 2>/dev/null | head -1)
 [ -n "$dsc" ] || { log "trixie's pocl source is not 6.x: $(ls "$work")"; exit 1; }
-(cd "$work" && dpkg-source -x --no-check "$dsc" src >/dev/null)
+dpkg-source -x --no-check "$dsc" src >/dev/null
 
 # LLVM 15 names no CPU for some virtual machines ("Host CPU: (unknown)"); PoCL then needs one
 # given. The x86-64 micro-architecture levels cover every machine kind this project runs on.
@@ -88,6 +89,7 @@ ninja -C "$work/build" -j"$(nproc)" install >"$work/ninja.log" 2>&1 || { tail -3
 
 [ -f "$vendors/pocl.icd" ] || { log "the build installed no $vendors/pocl.icd"; exit 1; }
 OCL_ICD_VENDORS="$vendors" clinfo -l >&2 || true
+cd /
 rm -rf "$work"
 touch "$prefix/.complete"
 echo "$vendors"

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 
 namespace TensorGrad.Data;
@@ -116,7 +117,6 @@ public static class IdxFile
         }
 
         var dimensions = new int[rank];
-        long count = 1;
         for (int d = 0; d < rank; d++)
         {
             dimensions[d] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + (4 * d)));
@@ -124,15 +124,20 @@ public static class IdxFile
             {
                 throw Corrupt(path, $"dimension {d} is negative ({dimensions[d]})");
             }
+        }
 
-            count *= dimensions[d];
+        string shape = $"[{string.Join(", ", dimensions)}]";
+        if (!Shape.TryCount(dimensions, out long count) || count > Array.MaxLength)
+        {
+            string values = count < 0 ? "more than 2⁶³" : count.ToString("N0", CultureInfo.InvariantCulture);
+            throw Corrupt(path, $"{shape} describes {values} values, more than the {Array.MaxLength.ToString("N0", CultureInfo.InvariantCulture)} one array can hold");
         }
 
         long expected = count * type.Size;
         long actual = bytes.Length - headerLength;
         if (actual != expected)
         {
-            throw Corrupt(path, $"[{string.Join(", ", dimensions)}] {type.Name} values need {expected} bytes of data but the file has {actual}{(actual < expected ? " (truncated)" : " (trailing bytes)")}");
+            throw Corrupt(path, $"{shape} {type.Name} values need {expected} bytes of data but the file has {actual}{(actual < expected ? " (truncated)" : " (trailing bytes)")}");
         }
 
         return new IdxArray(dimensions, Convert(bytes.AsSpan(headerLength), bytes[2], (int)count));

@@ -23,6 +23,32 @@ public sealed class IdxFileTests : IDisposable
         Assert.Equal(name.EndsWith(".gz"), File.ReadAllBytes(path)[0] == 0x1F);
     }
 
+    [Theory]
+    [InlineData(0x08, new[] { 65536, 65536, 65536, 65536 }, "more than 2⁶³")]
+    [InlineData(0x08, new[] { 65535, 65535, 65535, 65535 }, "more than 2⁶³")]
+    [InlineData(0x08, new[] { 1 << 30, 1 << 30, 16 }, "more than 2⁶³")]
+    [InlineData(0x0E, new[] { 1 << 30, 1 << 30, 2 }, "2,305,843,009,213,693,952 values")]
+    [InlineData(0x08, new[] { 1 << 16, 1 << 16 }, "4,294,967,296 values")]
+    public void A_header_whose_sizes_overflow_is_refused_with_its_dimensions_and_the_limit(byte type, int[] dimensions, string count)
+    {
+        var path = temp.PathOf("huge");
+        var header = new byte[4 + (4 * dimensions.Length)];
+        header[2] = type;
+        header[3] = (byte)dimensions.Length;
+        for (int d = 0; d < dimensions.Length; d++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + (4 * d)), dimensions[d]);
+        }
+
+        File.WriteAllBytes(path, header);
+
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
+        Assert.Contains($"[{string.Join(", ", dimensions)}]", e.Message);
+        Assert.Contains(count, e.Message);
+        Assert.Contains($"{Array.MaxLength:N0}", e.Message);
+        Assert.DoesNotContain("-", e.Message.Replace(path, "", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_hand_written_file_is_read_byte_for_byte()
     {

@@ -31,13 +31,9 @@ internal static class ShapeOps
             return unknown < 0 ? new Shape(dims) : throw Mismatch(x, dims);
         }
 
-        long known = 1;
-        for (int i = 0; i < dims.Length; i++)
-        {
-            known *= i == unknown ? 1 : dims[i];
-        }
-
-        if (known == 0 || x.Size % known != 0)
+        var others = (int[])dims.Clone();
+        others[unknown] = 1;
+        if (others.Any(d => d < 0) || !Shape.TryCount(others, out long known) || known == 0 || x.Size % known != 0)
         {
             throw Mismatch(x, dims);
         }

@@ -49,7 +49,7 @@ internal static class OptimizerKernels
     {
         private readonly T learningRate = T.CreateTruncating(update.LearningRate);
         private readonly T momentum = T.CreateTruncating(update.Momentum);
-        private readonly T keep = T.One - T.CreateTruncating(update.Dampening);
+        private readonly T keep = T.CreateTruncating(update.Keep);
         private readonly T weightDecay = T.CreateTruncating(update.WeightDecay);
 
         public void Run(int start, int end)
@@ -123,6 +123,8 @@ internal static class OptimizerKernels
     {
         private readonly T beta1 = T.CreateTruncating(update.Beta1);
         private readonly T beta2 = T.CreateTruncating(update.Beta2);
+        private readonly T oneMinusBeta1 = T.CreateTruncating(update.OneMinusBeta1);
+        private readonly T oneMinusBeta2 = T.CreateTruncating(update.OneMinusBeta2);
         private readonly T epsilon = T.CreateTruncating(update.Epsilon);
         private readonly T coupledDecay = T.CreateTruncating(update.CoupledDecay);
         private readonly T shrink = T.CreateTruncating(update.Shrink);
@@ -169,8 +171,8 @@ internal static class OptimizerKernels
         {
             g += p * coupledDecay;
             p *= shrink;
-            m = (m * beta1) + (g * (T.One - beta1));
-            v = (v * beta2) + (g * g * (T.One - beta2));
+            m = (m * beta1) + (g * oneMinusBeta1);
+            v = (v * beta2) + (g * g * oneMinusBeta2);
             var denominator = (Vector.SquareRoot(v) * inverseCorrection2) + new Vector<T>(epsilon);
             return p - (m * stepSize / denominator);
         }
@@ -180,8 +182,8 @@ internal static class OptimizerKernels
         {
             g += p * coupledDecay;
             p *= shrink;
-            m = (m * beta1) + (g * (T.One - beta1));
-            v = (v * beta2) + (g * g * (T.One - beta2));
+            m = (m * beta1) + (g * oneMinusBeta1);
+            v = (v * beta2) + (g * g * oneMinusBeta2);
             var denominator = (Vector512.Sqrt(v) * inverseCorrection2) + Vector512.Create(epsilon);
             return p - (m * stepSize / denominator);
         }

@@ -19,7 +19,9 @@ internal static class SoftmaxKernels
                 var (max, logSum) = ShiftedExp(xs, ys);
                 if (s.Log)
                 {
-                    TensorPrimitives.Subtract(xs, max + logSum, ys);
+                    // (x − max) − logSum: rounding max + logSum first loses up to half an ulp of max.
+                    TensorPrimitives.Subtract(xs, max, ys);
+                    TensorPrimitives.Subtract(ys, logSum, ys);
                 }
                 else
                 {
@@ -49,7 +51,7 @@ internal static class SoftmaxKernels
                 var ps = s.P.AsSpan((int)(r * s.C), s.C);
                 var (max, logSum) = ShiftedExp(xs, ps);
                 TensorPrimitives.Multiply(ps, T.One / T.Exp(logSum), ps);
-                s.Loss[r] = max + logSum - xs[int.CreateTruncating(s.L[r])];
+                s.Loss[r] = logSum - (xs[int.CreateTruncating(s.L[r])] - max);
             }
         });
     }

@@ -9,19 +9,21 @@ internal readonly struct SgdCoefficients<T>(SgdUpdate update, bool useVelocity)
 {
     public readonly T LearningRate = T.CreateTruncating(update.LearningRate);
     public readonly T Momentum = T.CreateTruncating(update.Momentum);
-    public readonly T Keep = T.One - T.CreateTruncating(update.Dampening);
+    public readonly T Keep = T.CreateTruncating(update.Keep);
     public readonly T WeightDecay = T.CreateTruncating(update.WeightDecay);
     public readonly int UseVelocity = useVelocity ? 1 : 0;
     public readonly int FirstStep = update.FirstStep ? 1 : 0;
     public readonly int Nesterov = update.Nesterov ? 1 : 0;
 }
 
-/// <summary>Adam's coefficients in the element type, bias corrections included.</summary>
+/// <summary>Adam's coefficients, derived in double on the host and converted to the element type once.</summary>
 internal readonly struct AdamCoefficients<T>(AdamUpdate update)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public readonly T Beta1 = T.CreateTruncating(update.Beta1);
     public readonly T Beta2 = T.CreateTruncating(update.Beta2);
+    public readonly T OneMinusBeta1 = T.CreateTruncating(update.OneMinusBeta1);
+    public readonly T OneMinusBeta2 = T.CreateTruncating(update.OneMinusBeta2);
     public readonly T Epsilon = T.CreateTruncating(update.Epsilon);
     public readonly T CoupledDecay = T.CreateTruncating(update.CoupledDecay);
     public readonly T Shrink = T.CreateTruncating(update.Shrink);
@@ -59,8 +61,8 @@ internal static class OptimizerKernels
             T p = parameter[i];
             T g = gradient[i] + (p * k.CoupledDecay);
             p *= k.Shrink;
-            T m = (firstMoment[i] * k.Beta1) + (g * (T.One - k.Beta1));
-            T v = (secondMoment[i] * k.Beta2) + (g * g * (T.One - k.Beta2));
+            T m = (firstMoment[i] * k.Beta1) + (g * k.OneMinusBeta1);
+            T v = (secondMoment[i] * k.Beta2) + (g * g * k.OneMinusBeta2);
             firstMoment[i] = m;
             secondMoment[i] = v;
             parameter[i] = p - (m * k.StepSize / ((T.Sqrt(v) * k.InverseCorrection2) + k.Epsilon));

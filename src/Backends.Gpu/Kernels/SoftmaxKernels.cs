@@ -23,7 +23,7 @@ internal static class SoftmaxKernels
             for (int a = 0; a < axis; a++)
             {
                 int at = start + (a * inner);
-                y[at] = log != 0 ? x[at] - max - logSum : T.Exp(x[at] - max) / sum;
+                y[at] = log != 0 ? (x[at] - max) - logSum : T.Exp(x[at] - max) / sum;
             }
         }
     }
@@ -62,7 +62,7 @@ internal static class SoftmaxKernels
                 probabilities[start + c] /= sum;
             }
 
-            losses[r] = max + T.Log(sum) - picked;
+            losses[r] = T.Log(sum) - (picked - max);
             if (!found)
             {
                 invalid[0] = 1;

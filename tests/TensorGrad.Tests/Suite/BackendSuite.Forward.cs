@@ -107,6 +107,50 @@ public abstract partial class BackendSuite
     }
 
     [Fact]
+    public void Softmax_over_an_empty_axis_is_an_empty_tensor_of_the_same_shape()
+    {
+        using var x = Tensor.Zeros([2, 0], Device);
+        foreach (var y in new[] { x.Softmax(1), x.LogSoftmax(1), x.Softmax(0) })
+        {
+            Assert.Equal(new Shape(2, 0), y.Shape);
+            Assert.Empty(y.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Log_softmax_and_cross_entropy_of_logits_near_100_are_within_1e_6_of_float64()
+    {
+        const int rows = 64, classes = 10;
+        var random = new Random(5);
+        float[] logits = [.. Enumerable.Range(0, rows * classes).Select(_ => 100 + (float)random.NextDouble())];
+        float[] labels = [.. Enumerable.Range(0, rows).Select(r => (float)(r % classes))];
+        var expected = new double[rows * classes];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = logits.AsSpan(r * classes, classes).ToArray().Select(v => (double)v).ToArray();
+            double max = row.Max(), logSum = Math.Log(row.Sum(v => Math.Exp(v - max)));
+            for (int c = 0; c < classes; c++)
+            {
+                expected[(r * classes) + c] = row[c] - max - logSum;
+            }
+        }
+
+        using var x = T(logits, rows, classes);
+        float[] logSoftmax = x.LogSoftmax().ToArray();
+        float[] losses = Loss.CrossEntropy(x, T(labels, rows), Reduction.None).ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(logSoftmax[i] - expected[i]) <= 1e-6, $"log-softmax element {i}: {logSoftmax[i]}, float64 {expected[i]}");
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            double loss = -expected[(r * classes) + (r % classes)];
+            Assert.True(Math.Abs(losses[r] - loss) <= 1e-6, $"cross-entropy row {r}: {losses[r]}, float64 {loss}");
+        }
+    }
+
+    [Fact]
     public void MatMul_transpose_and_reshape_give_known_results()
     {
         var a = T([1, 2, 3, 4, 5, 6], 2, 3);

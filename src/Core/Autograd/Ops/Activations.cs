@@ -34,7 +34,11 @@ internal static class Activations
         int a = x.Shape.NormalizeAxis(axis, name);
         var (outer, n, inner) = x.Shape.SplitAt(a);
         var y = Tensor.Result(x.Backend, x.Shape, x.DType, name);
-        x.Backend.Softmax(x.Buffer, outer, n, inner, log, y.Buffer);
+        if (y.Size > 0)
+        {
+            x.Backend.Softmax(x.Buffer, outer, n, inner, log, y.Buffer);
+        }
+
         if (Tape.ShouldRecord(x))
         {
             Tape.Record(new SoftmaxNode(x, a, log), y);

@@ -85,6 +85,11 @@ public static class SafeTensors
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         device ??= Device.Cpu;
+        if (Directory.Exists(path))
+        {
+            throw new ArgumentException($"SafeTensors.Load: '{path}' is a directory, not a safetensors file.", nameof(path));
+        }
+
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         long length = RandomAccess.GetLength(file);
         if (length < 8)

@@ -175,6 +175,17 @@ public abstract partial class BackendSuite
         Assert.Equal(2.52572864, Loss.BinaryCrossEntropy(T([0.8f, 0.1f], 2), T([1, 1], 2), Reduction.Sum).Item(), 5);
     }
 
+    [Theory]
+    [InlineData(1.2f)]
+    [InlineData(-0.1f)]
+    [InlineData(float.NaN)]
+    public void Binary_cross_entropy_refuses_probabilities_outside_0_1_as_pytorch_does(float bad)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Loss.BinaryCrossEntropy(T([0.5f, bad, 0], 3), T([1, 0, 1], 3)));
+        Assert.StartsWith("BinaryCrossEntropy: probabilities must lie in [0, 1]", e.Message);
+        Assert.Contains($"[3] on {Device}", e.Message);
+    }
+
     [Fact]
     public void Logit_losses_are_stable_at_plus_minus_1000()
     {

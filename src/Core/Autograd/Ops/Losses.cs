@@ -1,6 +1,7 @@
 using TensorGrad.Autograd;
 using TensorGrad.Autograd.Ops;
 using TensorGrad.Backends;
+using TensorGrad.Graphs;
 
 namespace TensorGrad.Nn;
 
@@ -33,10 +34,15 @@ public static class Loss
     /// <summary>
     /// Binary cross-entropy of probabilities <paramref name="probabilities"/> in [0, 1] against
     /// targets in [0, 1]: -(y·log p + (1 - y)·log(1 - p)), each log clamped at -100 as in PyTorch.
+    /// As PyTorch, probabilities outside [0, 1] (or NaN) are an error rather than a NaN loss; the
+    /// check reads their range back from the device, except inside a <see cref="KernelGraph"/>
+    /// capture, whose replays do not check.
     /// </summary>
+    /// <exception cref="ArgumentException">A probability lies outside [0, 1] or is NaN.</exception>
     public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor target, Reduction reduction = Reduction.Mean)
     {
         SameShape("BinaryCrossEntropy", probabilities, target);
+        LossOps.CheckProbabilities("BinaryCrossEntropy", probabilities);
         return Reduce(LossOps.BinaryCrossEntropy(probabilities, target), reduction);
     }
 
@@ -100,6 +106,37 @@ internal static class LossOps
 {
     private const double LogClamp = -100;
     private const double Epsilon = 1e-12;
+
+    /// <summary>Throws unless every element of <paramref name="p"/> lies in [0, 1] (skipped while a KernelGraph is captured).</summary>
+    public static void CheckProbabilities(string op, Tensor p)
+    {
+        if (p.Size == 0 || KernelCapture.Current is not null)
+        {
+            return;
+        }
+
+        double min, max;
+        Tape.EnterNoGrad();
+        try
+        {
+            var highest = p.Max();
+            var negated = -p;
+            var lowest = negated.Max();
+            (min, max) = (-lowest.Item(), highest.Item());
+            highest.ReleaseIfUnowned();
+            negated.ReleaseIfUnowned();
+            lowest.ReleaseIfUnowned();
+        }
+        finally
+        {
+            Tape.ExitNoGrad();
+        }
+
+        if (!(min >= 0 && max <= 1))
+        {
+            throw new ArgumentException($"{op}: probabilities must lie in [0, 1] but range from {min} to {max} in {p.Shape} on {p.Device}; apply Sigmoid first, or use BinaryCrossEntropyWithLogits on logits.");
+        }
+    }
 
     public static Tensor BinaryCrossEntropy(Tensor p, Tensor y)
     {

@@ -15,11 +15,13 @@ public static class SafeTensors
     /// <paramref name="metadata"/> to <paramref name="path"/>. The header lists the tensors in
     /// dictionary order; their data is laid out Float64 tensors first, then Float32, each group in
     /// dictionary order, so every tensor is aligned to its element size (the header is padded with
-    /// spaces so the data starts 8-byte aligned, as the reference implementation does). The write
+    /// spaces so the data starts 8-byte aligned, as the reference implementation does). The
+    /// metadata also gets the SHA-256 of each tensor's bytes (<c>tensorgrad.sha256.NAME</c>),
+    /// which <see cref="Load"/> verifies; other readers ignore it. The write
     /// is atomic: a temporary file in the same directory is flushed to disk and renamed over
     /// <paramref name="path"/>; on failure it is deleted and an existing file is left as it was.
     /// </summary>
-    /// <exception cref="ArgumentException">A name is empty or <c>"__metadata__"</c>, a tensor is null or disposed, or a metadata value is null.</exception>
+    /// <exception cref="ArgumentException">A name is empty or <c>"__metadata__"</c>, a tensor is null or disposed, a metadata value is null, or a metadata key starts with <c>tensorgrad.sha256.</c>.</exception>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -39,7 +41,18 @@ public static class SafeTensors
         var strings = new OrderedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
         {
+            if (SafeTensorsChecksums.IsChecksum(key))
+            {
+                throw new ArgumentException($"SafeTensors.Save('{path}'): metadata keys starting with '{SafeTensorsChecksums.Prefix}' are reserved for the tensors' checksums ('{key}'). Nothing was written.", nameof(metadata));
+            }
+
             strings.Add(key, value ?? throw new ArgumentException($"SafeTensors.Save('{path}'): metadata '{key}' is null. Nothing was written.", nameof(metadata)));
+        }
+
+        foreach (var (name, tensor) in items)
+        {
+            var (key, checksum) = SafeTensorsChecksums.Entry(name, tensor);
+            strings.Add(key, checksum);
         }
 
         var layout = items.OrderByDescending(item => item.Tensor.DType.ElementSize()).ToList();
@@ -76,10 +89,12 @@ public static class SafeTensors
     /// Reads every tensor of the safetensors file at <paramref name="path"/> onto
     /// <paramref name="device"/> (the CPU by default). F32 and F64 load as Float32 and Float64;
     /// F16 and BF16 (as PyTorch often saves) are widened to Float32. The whole header is parsed
-    /// and checked before any tensor is made, and if reading fails the tensors made so far are
-    /// disposed, so a bad file is never half loaded.
+    /// and checked before any tensor is made, and so are the SHA-256 checksums TensorGrad writes
+    /// (files without them load unchecked); if reading fails the tensors made so far are
+    /// disposed, so a bad file is never half loaded. The checksum entries are not in the
+    /// returned metadata.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file breaks the format: too short, a header length past the end or over 100 MB, a header that is not a JSON object, a malformed entry, byte ranges that do not match their shape and dtype or that overlap, leave holes or leave bytes over, or a name given twice.</exception>
+    /// <exception cref="InvalidDataException">The file breaks the format: too short, a header length past the end or over 100 MB, a header that is not a JSON object, a malformed entry, byte ranges that do not match their shape and dtype or that overlap, leave holes or leave bytes over, a name given twice, or a tensor whose bytes do not match its checksum.</exception>
     /// <exception cref="NotSupportedException">A tensor has a dtype TensorGrad does not read (I64, U8, BOOL, ...), too many elements for one array, or a dtype <paramref name="device"/> cannot hold.</exception>
     public static SafeTensorsFile Load(string path, Device? device = null)
     {
@@ -115,6 +130,7 @@ public static class SafeTensors
         long dataStart = 8 + (long)headerLength;
         var header = SafeTensorsHeaderParser.Parse(path, json, length - dataStart);
         CheckLoadable(path, header, device);
+        SafeTensorsChecksums.Verify(file, path, header, dataStart);
 
         var tensors = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
         try
@@ -134,7 +150,7 @@ public static class SafeTensors
             throw;
         }
 
-        return new SafeTensorsFile(tensors, header.Metadata);
+        return new SafeTensorsFile(tensors, SafeTensorsChecksums.Without(header.Metadata));
     }
 
     /// <summary>Why <paramref name="tensor"/> cannot be saved under <paramref name="name"/>, or null when it can.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace TensorGrad.IO;
@@ -14,20 +15,14 @@ internal static class TensorBytes
     private const int ChunkBytes = 1 << 30;
 
     /// <summary>Writes the elements of <paramref name="tensor"/> (Float32 or Float64) to <paramref name="stream"/>.</summary>
-    public static void Write(Stream stream, Tensor tensor)
+    public static void Write(Stream stream, Tensor tensor) => Bytes(tensor, stream.Write);
+
+    /// <summary>The SHA-256 of the bytes <see cref="Write"/> writes for <paramref name="tensor"/>.</summary>
+    public static byte[] Sha256(Tensor tensor)
     {
-        if (tensor.DType == DType.Float64)
-        {
-            var values = tensor.ToDoubleArray();
-            SwapIfBigEndian(MemoryMarshal.Cast<double, ulong>(values.AsSpan()));
-            WriteAll<double>(stream, values);
-        }
-        else
-        {
-            var values = tensor.ToArray();
-            SwapIfBigEndian(MemoryMarshal.Cast<float, uint>(values.AsSpan()));
-            WriteAll<float>(stream, values);
-        }
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Bytes(tensor, hash.AppendData);
+        return hash.GetHashAndReset();
     }
 
     /// <summary>Reads the tensor described by <paramref name="entry"/>, whose data starts at byte <paramref name="offset"/> of the file, onto <paramref name="device"/>.</summary>
@@ -103,13 +98,30 @@ internal static class TensorBytes
         }
     }
 
-    private static void WriteAll<T>(Stream stream, ReadOnlySpan<T> values)
+    /// <summary>Hands the stored bytes of <paramref name="tensor"/> to <paramref name="sink"/> in chunks of at most 1 GiB.</summary>
+    private static void Bytes(Tensor tensor, Action<ReadOnlySpan<byte>> sink)
+    {
+        if (tensor.DType == DType.Float64)
+        {
+            var values = tensor.ToDoubleArray();
+            SwapIfBigEndian(MemoryMarshal.Cast<double, ulong>(values.AsSpan()));
+            Chunks<double>(values, sink);
+        }
+        else
+        {
+            var values = tensor.ToArray();
+            SwapIfBigEndian(MemoryMarshal.Cast<float, uint>(values.AsSpan()));
+            Chunks<float>(values, sink);
+        }
+    }
+
+    private static void Chunks<T>(ReadOnlySpan<T> values, Action<ReadOnlySpan<byte>> sink)
         where T : unmanaged
     {
         int chunk = ChunkBytes / Unsafe.SizeOf<T>();
         for (int start = 0; start < values.Length; start += chunk)
         {
-            stream.Write(MemoryMarshal.AsBytes(values.Slice(start, Math.Min(chunk, values.Length - start))));
+            sink(MemoryMarshal.AsBytes(values.Slice(start, Math.Min(chunk, values.Length - start))));
         }
     }
 

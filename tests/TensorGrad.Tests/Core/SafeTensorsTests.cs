@@ -42,6 +42,11 @@ public sealed class SafeTensorsTests : IDisposable
         return bytes;
     }
 
+    /// <summary>The JSON followed by spaces up to a multiple of 8 bytes, as the reference writer pads it.</summary>
+    private static string Padded(string json) => json + new string(' ', (8 - (Encoding.UTF8.GetByteCount(json) % 8)) % 8);
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
     private static byte[] Halves(params ushort[] bits) => [.. bits.SelectMany(b => new[] { (byte)b, (byte)(b >> 8) })];
 
     private static long[] Bits(Tensor t) => [.. t.ToDoubleArray().Select(BitConverter.DoubleToInt64Bits)];
@@ -107,22 +112,23 @@ public sealed class SafeTensorsTests : IDisposable
     [Fact]
     public void Saved_files_have_exactly_the_bytes_the_spec_and_reference_writer_give()
     {
+        // The reference layout plus the SHA-256 of each tensor's bytes in __metadata__; the JSON
+        // is padded with spaces so the data starts 8-byte aligned.
         string path = temp.PathOf("exact.safetensors");
         SafeTensors.Save(path, new Dictionary<string, Tensor> { ["a"] = Tensor.FromArray([1.5f, -2], 2) });
-        // 54 bytes of JSON padded with 2 spaces to 56, so the data starts at byte 64.
-        byte[] expected = FileBytes("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}  """, Floats(1.5f, -2));
-        Assert.Equal(56, BinaryPrimitives.ReadInt64LittleEndian(expected));
+        byte[] a = Floats(1.5f, -2);
+        byte[] expected = FileBytes(Padded($$$"""{"__metadata__":{"tensorgrad.sha256.a":"{{{Sha256(a)}}}"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"""), a);
         Assert.Equal(expected, File.ReadAllBytes(path));
 
-        // Metadata comes first; the header keeps dictionary order while the data puts the F64
-        // tensor first so every tensor is aligned to its element size. 132 bytes pad to 136.
+        // Metadata comes first, the caller's before the checksums; the header keeps dictionary
+        // order while the data puts the F64 tensor first so every tensor is aligned to its element size.
         var tensors = new OrderedDictionary<string, Tensor> { ["x"] = Tensor.FromArray([1f], 1), ["y"] = Tensor.Scalar(2, dtype: DType.Float64) };
         SafeTensors.Save(path, tensors, new Dictionary<string, string> { ["k"] = "v" });
+        byte[] x = Floats(1), y = Doubles(2);
         expected = FileBytes(
-            """{"__metadata__":{"k":"v"},"x":{"dtype":"F32","shape":[1],"data_offsets":[8,12]},"y":{"dtype":"F64","shape":[],"data_offsets":[0,8]}}    """,
-            Doubles(2),
-            Floats(1));
-        Assert.Equal(136, BinaryPrimitives.ReadInt64LittleEndian(expected));
+            Padded($$$"""{"__metadata__":{"k":"v","tensorgrad.sha256.x":"{{{Sha256(x)}}}","tensorgrad.sha256.y":"{{{Sha256(y)}}}"},"x":{"dtype":"F32","shape":[1],"data_offsets":[8,12]},"y":{"dtype":"F64","shape":[],"data_offsets":[0,8]}}"""),
+            y,
+            x);
         Assert.Equal(expected, File.ReadAllBytes(path));
 
         SafeTensors.Save(path, new Dictionary<string, Tensor>());

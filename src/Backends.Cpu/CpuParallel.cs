@@ -17,7 +17,7 @@ internal static class CpuParallel
             return;
         }
 
-        long parts = Math.Min(Environment.ProcessorCount, grain <= 0 ? n : n / grain);
+        long parts = Math.Min(CpuWorkers.Threads, grain <= 0 ? n : n / grain);
         if (parts <= 1)
         {
             body(state, 0, n);

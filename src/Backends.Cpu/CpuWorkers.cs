@@ -21,12 +21,15 @@ internal static class CpuWorkers
     /// <summary>How long an idle helper keeps checking for work before it blocks.</summary>
     public const int SpinMicroseconds = 100;
 
-    private static readonly Helper[] Helpers = [.. Enumerable.Range(0, Math.Max(0, Environment.ProcessorCount - 1)).Select(i => new Helper(i))];
+    private static Helper[] helpers = Start(Environment.ProcessorCount - 1);
+
+    /// <summary>Threads a kernel may split its work over: the caller and the helpers.</summary>
+    public static int Threads => Volatile.Read(ref helpers).Length + 1;
 
     /// <summary>Hands <paramref name="work"/> to an idle helper; false when every helper is busy (the caller then does the work itself).</summary>
     public static bool TryPost(IHelperWork work, int ticket)
     {
-        foreach (var helper in Helpers)
+        foreach (var helper in Volatile.Read(ref helpers))
         {
             if (helper.TryPost(work, ticket))
             {
@@ -37,6 +40,20 @@ internal static class CpuWorkers
         return false;
     }
 
+    /// <summary>
+    /// Replaces the helpers with <paramref name="count"/> new ones; the old ones finish what they
+    /// hold and exit. For tests that run more helpers than the machine has cores.
+    /// </summary>
+    internal static void UseHelpers(int count)
+    {
+        foreach (var old in Interlocked.Exchange(ref helpers, Start(count)))
+        {
+            old.Retire();
+        }
+    }
+
+    private static Helper[] Start(int count) => [.. Enumerable.Range(0, Math.Max(0, count)).Select(i => new Helper(i))];
+
     private sealed class Helper
     {
         private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
@@ -45,6 +62,7 @@ internal static class CpuWorkers
         private IHelperWork? work;
         private int ticket;
         private int busy;
+        private volatile bool retired;
 
         public Helper(int index)
         {
@@ -65,18 +83,24 @@ internal static class CpuWorkers
             return true;
         }
 
+        /// <summary>Lets the thread exit once it has no work; work posted later is left to its caller.</summary>
+        public void Retire()
+        {
+            retired = true;
+            signal.Set();
+        }
+
         private void Loop()
         {
-            while (true)
+            while (Take() is { } item)
             {
-                var item = Take();
                 item.Execute(ticket);
                 Volatile.Write(ref busy, 0);
             }
         }
 
-        // Spins for a while, then blocks until a caller posts work.
-        private IHelperWork Take()
+        // Spins for a while, then blocks until a caller posts work; null once retired and idle.
+        private IHelperWork? Take()
         {
             long until = Stopwatch.GetTimestamp() + SpinTicks;
             var spin = default(SpinWait);
@@ -85,6 +109,11 @@ internal static class CpuWorkers
                 if (Interlocked.Exchange(ref work, null) is { } item)
                 {
                     return item;
+                }
+
+                if (retired)
+                {
+                    return null;
                 }
 
                 if (Stopwatch.GetTimestamp() < until)

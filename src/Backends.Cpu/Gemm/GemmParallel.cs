@@ -37,7 +37,7 @@ internal static class GemmParallel
         double flops = 2.0 * p.M * p.N * p.K;
         int rowUnits = (p.M + CpuGemm.Blocking<T>.Mr - 1) / CpuGemm.Blocking<T>.Mr;
         int colUnits = (p.N + CpuGemm.Blocking<T>.Nr - 1) / CpuGemm.Blocking<T>.Nr;
-        int threads = (int)Math.Min(Environment.ProcessorCount, Math.Max(1.0, flops / MinFlopsPerThread));
+        int threads = (int)Math.Min(CpuWorkers.Threads, Math.Max(1.0, flops / MinFlopsPerThread));
         threads = Math.Min(threads, rowUnits * colUnits);
         if (threads <= 1)
         {

@@ -1,15 +1,18 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace TensorGrad.IO;
 
 /// <summary>
-/// SHA-256 checksums of each tensor's bytes, which TensorGrad keeps in the safetensors
+/// SHA-256 checksums of each tensor (its dtype and shape as <c>F32[2,3]</c>, then its bytes),
+/// which TensorGrad keeps in the safetensors
 /// <c>__metadata__</c> as <c>tensorgrad.sha256.NAME</c> (lowercase hex). Loading verifies every
 /// checksum a file has before it makes any tensor, so a changed byte is reported instead of
 /// loaded; files without checksums (other tools' safetensors) load as before. Other readers
-/// ignore the entries.
+/// ignore the entries. A file with checksums must have one for every tensor: a checksum key
+/// damaged along with the data would otherwise leave that tensor unchecked.
 /// </summary>
 internal static class SafeTensorsChecksums
 {
@@ -21,9 +24,13 @@ internal static class SafeTensorsChecksums
     /// <summary>True for a metadata key that holds a checksum.</summary>
     public static bool IsChecksum(string key) => key.StartsWith(Prefix, StringComparison.Ordinal);
 
-    /// <summary>The metadata entry holding the checksum of <paramref name="tensor"/>'s bytes under <paramref name="name"/>.</summary>
-    public static KeyValuePair<string, string> Entry(string name, Tensor tensor) =>
-        new(Prefix + name, Convert.ToHexStringLower(TensorBytes.Sha256(tensor)));
+    /// <summary>The metadata entry holding the checksum of <paramref name="tensor"/> saved under <paramref name="name"/>.</summary>
+    public static KeyValuePair<string, string> Entry(string name, Tensor tensor)
+    {
+        using var hash = Begin(SafeTensorsDTypes.NameOf(tensor.DType), tensor.Shape);
+        TensorBytes.Bytes(tensor, hash.AppendData);
+        return new(Prefix + name, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
 
     /// <summary>The metadata without the checksum entries (what a loaded file shows its caller).</summary>
     public static OrderedDictionary<string, string> Without(IReadOnlyDictionary<string, string> metadata)
@@ -40,33 +47,45 @@ internal static class SafeTensorsChecksums
         return rest;
     }
 
-    /// <summary>Checks each tensor's bytes in the file against its checksum, where the file has one.</summary>
-    /// <exception cref="InvalidDataException">A checksum names no tensor, is malformed, or does not match.</exception>
+    /// <summary>Checks each tensor in the file against its checksum, where the file has checksums.</summary>
+    /// <exception cref="InvalidDataException">A checksum names no tensor or is malformed, a tensor lacks one while others have one, or one does not match.</exception>
     public static void Verify(SafeFileHandle file, string path, SafeTensorsHeader header, long dataStart)
     {
         var entries = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in header.Metadata)
+        {
+            if (!IsChecksum(key))
+            {
+                continue;
+            }
+
+            string name = key[Prefix.Length..];
+            if (!entries.ContainsKey(name))
+            {
+                throw Corrupt(path, $"the metadata has a checksum for '{name}', but the file has no such tensor");
+            }
+
+            if (value.Length != 64 || !value.All(char.IsAsciiHexDigitLower))
+            {
+                throw Corrupt(path, $"the checksum of tensor '{name}' is not 64 lowercase hex digits");
+            }
+
+            expected.Add(name, value);
+        }
+
+        if (expected.Count > 0 && entries.Keys.FirstOrDefault(name => !expected.ContainsKey(name)) is { } missing)
+        {
+            throw Corrupt(path, $"tensor '{missing}' has no checksum although the file's other tensors have one (its '{Prefix}{missing}' entry is missing or damaged)");
+        }
+
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         try
         {
-            foreach (var (key, expected) in header.Metadata)
+            foreach (var (name, checksum) in expected)
             {
-                if (!IsChecksum(key))
-                {
-                    continue;
-                }
-
-                string name = key[Prefix.Length..];
-                if (!entries.TryGetValue(name, out var entry))
-                {
-                    throw Corrupt(path, $"the metadata has a checksum for '{name}', but the file has no such tensor");
-                }
-
-                if (expected.Length != 64 || !expected.All(char.IsAsciiHexDigitLower))
-                {
-                    throw Corrupt(path, $"the checksum of tensor '{name}' is not 64 lowercase hex digits");
-                }
-
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var entry = entries[name];
+                using var hash = Begin(entry.DType, entry.Shape);
                 for (long at = entry.Begin; at < entry.End;)
                 {
                     var chunk = buffer.AsSpan(0, (int)Math.Min(BufferBytes, entry.End - at));
@@ -75,9 +94,9 @@ internal static class SafeTensorsChecksums
                     at += chunk.Length;
                 }
 
-                if (Convert.ToHexStringLower(hash.GetHashAndReset()) != expected)
+                if (Convert.ToHexStringLower(hash.GetHashAndReset()) != checksum)
                 {
-                    throw Corrupt(path, $"tensor '{name}' {entry.Shape} does not match its SHA-256 checksum: its bytes changed after it was saved");
+                    throw Corrupt(path, $"tensor '{name}' ({entry.DType} {entry.Shape}) does not match its SHA-256 checksum: its bytes, dtype or shape changed after it was saved");
                 }
             }
         }
@@ -85,6 +104,14 @@ internal static class SafeTensorsChecksums
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>A hash that has taken the tensor's description, <c>DTYPE[d0,d1,...]</c>, ready for its bytes.</summary>
+    private static IncrementalHash Begin(string dtype, Shape shape)
+    {
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{dtype}[{string.Join(",", shape)}]"));
+        return hash;
     }
 
     private static InvalidDataException Corrupt(string path, string problem) =>

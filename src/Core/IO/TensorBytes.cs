@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace TensorGrad.IO;
@@ -16,14 +15,6 @@ internal static class TensorBytes
 
     /// <summary>Writes the elements of <paramref name="tensor"/> (Float32 or Float64) to <paramref name="stream"/>.</summary>
     public static void Write(Stream stream, Tensor tensor) => Bytes(tensor, stream.Write);
-
-    /// <summary>The SHA-256 of the bytes <see cref="Write"/> writes for <paramref name="tensor"/>.</summary>
-    public static byte[] Sha256(Tensor tensor)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Bytes(tensor, hash.AppendData);
-        return hash.GetHashAndReset();
-    }
 
     /// <summary>Reads the tensor described by <paramref name="entry"/>, whose data starts at byte <paramref name="offset"/> of the file, onto <paramref name="device"/>.</summary>
     public static Tensor Read(SafeFileHandle file, string path, long offset, SafeTensorsEntry entry, Device device)
@@ -98,8 +89,8 @@ internal static class TensorBytes
         }
     }
 
-    /// <summary>Hands the stored bytes of <paramref name="tensor"/> to <paramref name="sink"/> in chunks of at most 1 GiB.</summary>
-    private static void Bytes(Tensor tensor, Action<ReadOnlySpan<byte>> sink)
+    /// <summary>Hands the stored bytes of <paramref name="tensor"/> (what <see cref="Write"/> writes) to <paramref name="sink"/> in chunks of at most 1 GiB.</summary>
+    public static void Bytes(Tensor tensor, Action<ReadOnlySpan<byte>> sink)
     {
         if (tensor.DType == DType.Float64)
         {

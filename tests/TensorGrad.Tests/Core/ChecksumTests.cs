@@ -56,7 +56,7 @@ public sealed class ChecksumTests : IDisposable
         File.WriteAllBytes(path, bytes);
 
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
-        Assert.Equal($"SafeTensors.Load('{path}'): tensor 'second' [1] does not match its SHA-256 checksum: its bytes changed after it was saved. Nothing was loaded.", e.Message);
+        Assert.Equal($"SafeTensors.Load('{path}'): tensor 'second' (F32 [1]) does not match its SHA-256 checksum: its bytes, dtype or shape changed after it was saved. Nothing was loaded.", e.Message);
     }
 
     [Fact]
@@ -84,6 +84,35 @@ public sealed class ChecksumTests : IDisposable
 
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
         Assert.Contains(problem, e.Message);
+    }
+
+    [Fact]
+    public void The_checksum_covers_the_shape_of_an_empty_tensor()
+    {
+        string path = temp.PathOf("empty.safetensors");
+        SafeTensors.Save(path, new Dictionary<string, Tensor> { ["e"] = Tensor.Zeros([0, 3]) });
+        byte[] bytes = File.ReadAllBytes(path);
+        int at = System.Text.Encoding.Latin1.GetString(bytes).IndexOf("\"shape\":[0,3]", StringComparison.Ordinal);
+        bytes[at + 11] = (byte)'8'; // a valid header still: an empty tensor takes no bytes either way
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
+        Assert.Contains("tensor 'e' (F32 [0, 8]) does not match its SHA-256 checksum", e.Message);
+    }
+
+    [Fact]
+    public void A_tensor_without_a_checksum_in_a_file_with_checksums_is_reported()
+    {
+        // One flipped bit in a checksum key's prefix must not leave that tensor unchecked.
+        string path = temp.PathOf("partial.safetensors");
+        SafeTensors.Save(path, new OrderedDictionary<string, Tensor> { ["a"] = Tensor.Ones([2]), ["b"] = Tensor.Ones([1]) });
+        byte[] bytes = File.ReadAllBytes(path);
+        int key = System.Text.Encoding.Latin1.GetString(bytes).IndexOf("tensorgrad.sha256.b", StringComparison.Ordinal);
+        bytes[key + 10] ^= 0x01; // "tensorgrad.sha256.b" becomes "tensorgrad/sha256.b"
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
+        Assert.Contains("tensor 'b' has no checksum although the file's other tensors have one", e.Message);
     }
 
     [Fact]

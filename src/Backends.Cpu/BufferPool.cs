@@ -21,6 +21,18 @@ internal sealed class BufferPool<T>(DType dtype)
     /// <summary>How many buffers were allocated so far because the pool had none of the size asked for.</summary>
     public long Allocations => Interlocked.Read(ref allocations);
 
+    /// <summary>Bytes of free buffers the pool keeps for reuse.</summary>
+    public long RetainedBytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return retainedBytes;
+            }
+        }
+    }
+
     /// <summary>A buffer of exactly <paramref name="length"/> elements with unspecified contents.</summary>
     public CpuBuffer<T> Rent(int length)
     {

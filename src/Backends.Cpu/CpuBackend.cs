@@ -26,6 +26,9 @@ public sealed class CpuBackend : BackendBase
     /// <summary>Buffers allocated because the pool had none of the size asked for; a steady training step adds none.</summary>
     internal long BufferAllocations => floats.Allocations + doubles.Allocations;
 
+    /// <summary>Bytes of free buffers the backend keeps for reuse (at most 1 GiB per element type); flat in a steady training loop.</summary>
+    public long PooledBytes => floats.RetainedBytes + doubles.RetainedBytes;
+
     /// <inheritdoc />
     public override bool Supports(DType dtype) => dtype is DType.Float32 or DType.Float64;
 

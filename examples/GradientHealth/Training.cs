@@ -108,10 +108,7 @@ internal static class Training
     public static double TestAccuracy(Sequential model, Tensor features, Tensor targets)
     {
         model.Eval();
-        using var tape = Tape.Begin();
-        using (Tape.NoGrad())
-        {
-            return Accuracy.Of(model.Forward(features), targets);
-        }
+        using var tape = Tape.Begin(recordGradients: false);
+        return Accuracy.Of(model.Forward(features), targets);
     }
 }

@@ -157,11 +157,8 @@ internal sealed class Sweep(MnistData data, int samples, int seed)
     private static (double Loss, double Accuracy) Evaluate(Sequential model, (Tensor Features, Tensor Targets) split)
     {
         model.Eval();
-        using var tape = Tape.Begin();
-        using (Tape.NoGrad())
-        {
-            var logits = model.Forward(split.Features);
-            return (Loss.CrossEntropy(logits, split.Targets).Item(), Accuracy.Of(logits, split.Targets));
-        }
+        using var tape = Tape.Begin(recordGradients: false);
+        var logits = model.Forward(split.Features);
+        return (Loss.CrossEntropy(logits, split.Targets).Item(), Accuracy.Of(logits, split.Targets));
     }
 }

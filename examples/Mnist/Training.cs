@@ -167,13 +167,10 @@ internal sealed class Training : IDisposable
         double lossSum = 0;
         foreach (var (x, y) in loader)
         {
-            using var tape = Tape.Begin();
-            using (Tape.NoGrad())
-            {
-                var logits = Model.Forward(x);
-                lossSum += Loss.CrossEntropy(logits, y, Reduction.Sum).Item();
-                matrix.Add(logits, y);
-            }
+            using var tape = Tape.Begin(recordGradients: false);
+            var logits = Model.Forward(x);
+            lossSum += Loss.CrossEntropy(logits, y, Reduction.Sum).Item();
+            matrix.Add(logits, y);
         }
 
         return (lossSum / matrix.Total, matrix);

@@ -27,7 +27,7 @@ for (int epoch = 1; epoch <= 500; epoch++)
     }
 }
 
-using (Tape.NoGrad())
+using (Tape.Begin(recordGradients: false))
 {
     var output = model.Forward(x).ToArray();
     var inputs = x.ToArray();

@@ -29,9 +29,10 @@ public sealed class Tape : IDisposable
     private List<Tensor> owned;
     private bool disposed;
 
-    private Tape(Tape? parent)
+    private Tape(Tape? parent, bool recordsGradients)
     {
         Parent = parent;
+        RecordsGradients = recordsGradients;
         (nodes, owned) = spareLists ?? ([], []);
         spareLists = null;
     }
@@ -41,6 +42,9 @@ public sealed class Tape : IDisposable
 
     /// <summary>False inside a <see cref="NoGrad"/> scope (and during a backward pass).</summary>
     public static bool IsGradEnabled => noGradDepth == 0;
+
+    /// <summary>False for an evaluation tape (<c>Tape.Begin(recordGradients: false)</c>), which records no ops.</summary>
+    public bool RecordsGradients { get; }
 
     /// <summary>Number of ops recorded on this tape.</summary>
     public int NodeCount => nodes.Count;
@@ -52,11 +56,21 @@ public sealed class Tape : IDisposable
 
     internal IReadOnlyList<Node> Nodes => nodes;
 
-    /// <summary>Starts a tape on this thread; ops record on it until it is disposed.</summary>
-    public static Tape Begin()
+    /// <summary>
+    /// Starts a tape on this thread; ops record on it until it is disposed. With
+    /// <paramref name="recordGradients"/> false it is an evaluation scope: nothing is recorded (as
+    /// inside <see cref="NoGrad"/>), and the tape still owns and releases every tensor made in it,
+    /// so <c>using var tape = Tape.Begin(recordGradients: false);</c> is all an evaluation loop needs.
+    /// </summary>
+    public static Tape Begin(bool recordGradients = true)
     {
-        var tape = new Tape(current);
+        var tape = new Tape(current, recordGradients);
         current = tape;
+        if (!recordGradients)
+        {
+            noGradDepth++;
+        }
+
         return tape;
     }
 
@@ -100,6 +114,11 @@ public sealed class Tape : IDisposable
 
         disposed = true;
         current = Parent;
+        if (!RecordsGradients)
+        {
+            noGradDepth--;
+        }
+
         foreach (var t in owned)
         {
             if (t.Owner == this)

@@ -82,6 +82,32 @@ public abstract partial class BackendSuite
     }
 
     [Fact]
+    public void An_evaluation_tape_records_nothing_and_releases_what_it_made()
+    {
+        var w = T([1, 2], 2);
+        w.RequiresGrad = true;
+        using var outer = Tape.Begin();
+        Tensor y;
+        using (var evaluation = Tape.Begin(recordGradients: false))
+        {
+            Assert.False(evaluation.RecordsGradients);
+            Assert.False(Tape.IsGradEnabled);
+            y = (w * 2).Sigmoid();
+            Assert.False(y.RequiresGrad);
+            Assert.Equal(0, evaluation.NodeCount);
+            Assert.Equal(2, evaluation.OwnedCount);
+            AssertClose([1 / (1 + Math.Exp(-2)), 1 / (1 + Math.Exp(-4))], y.ToArray());
+        }
+
+        Assert.True(y.IsDisposed);
+        Assert.True(Tape.IsGradEnabled);
+        var z = (w * 3).Sum();
+        Assert.Equal(2, outer.NodeCount);
+        z.Backward();
+        AssertClose([3, 3], w.Grad!.ToArray());
+    }
+
+    [Fact]
     public void Backward_flows_through_nested_tapes()
     {
         var w = T([2], 1);

@@ -39,8 +39,14 @@ public sealed partial class Tensor
     /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(Shape shape, Device? device = null, DType dtype = DType.Float32) => Full(shape, 0, device, dtype);
 
+    /// <summary>A float32 CPU tensor of zeros with the given dimensions, as <c>Tensor.Zeros(2, 3)</c>.</summary>
+    public static Tensor Zeros(params ReadOnlySpan<int> dimensions) => Zeros(Shape.Create(dimensions));
+
     /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(Shape shape, Device? device = null, DType dtype = DType.Float32) => Full(shape, 1, device, dtype);
+
+    /// <summary>A float32 CPU tensor of ones with the given dimensions, as <c>Tensor.Ones(2, 3)</c>.</summary>
+    public static Tensor Ones(params ReadOnlySpan<int> dimensions) => Ones(Shape.Create(dimensions));
 
     /// <summary>A tensor with every element equal to <paramref name="value"/>.</summary>
     public static Tensor Full(Shape shape, double value, Device? device = null, DType dtype = DType.Float32)
@@ -67,6 +73,16 @@ public sealed partial class Tensor
     public static Tensor Rand(Shape shape, int seed, Device? device = null, DType dtype = DType.Float32) =>
         Rand(shape, new Random(seed), device: device, dtype: dtype);
 
+    /// <summary>
+    /// A float32 CPU tensor of uniform samples in [0, 1) with the given dimensions, as
+    /// <c>Tensor.Rand(2, 3)</c>, drawn from the default generator that <see cref="Nn.Init.ManualSeed"/> reseeds.
+    /// </summary>
+    public static Tensor Rand(params ReadOnlySpan<int> dimensions)
+    {
+        var shape = Shape.Create(dimensions);
+        return Nn.Init.FromDefaultGenerator(random => Rand(shape, random));
+    }
+
     /// <summary>Normal samples with the given mean and standard deviation, drawn from <paramref name="random"/> (Box-Muller).</summary>
     public static Tensor Randn(Shape shape, Random random, double mean = 0, double std = 1, Device? device = null, DType dtype = DType.Float32)
     {
@@ -90,6 +106,16 @@ public sealed partial class Tensor
     /// <summary>Standard normal samples from a generator seeded with <paramref name="seed"/>.</summary>
     public static Tensor Randn(Shape shape, int seed, Device? device = null, DType dtype = DType.Float32) =>
         Randn(shape, new Random(seed), device: device, dtype: dtype);
+
+    /// <summary>
+    /// A float32 CPU tensor of standard normal samples with the given dimensions, as
+    /// <c>Tensor.Randn(2, 3)</c>, drawn from the default generator that <see cref="Nn.Init.ManualSeed"/> reseeds.
+    /// </summary>
+    public static Tensor Randn(params ReadOnlySpan<int> dimensions)
+    {
+        var shape = Shape.Create(dimensions);
+        return Nn.Init.FromDefaultGenerator(random => Randn(shape, random));
+    }
 
     /// <summary>The elements in row-major order as float32 (converted from float64 if needed). Waits for pending device work.</summary>
     public float[] ToArray()

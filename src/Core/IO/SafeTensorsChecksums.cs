@@ -6,7 +6,8 @@ using Microsoft.Win32.SafeHandles;
 namespace TensorGrad.IO;
 
 /// <summary>
-/// SHA-256 checksums of each tensor (its dtype and shape as <c>F32[2,3]</c>, then its bytes),
+/// SHA-256 checksums of each tensor (its name, a zero byte, its dtype and shape as
+/// <c>F32[2,3]</c>, then its bytes),
 /// which TensorGrad keeps in the safetensors
 /// <c>__metadata__</c> as <c>tensorgrad.sha256.NAME</c> (lowercase hex). Loading verifies every
 /// checksum a file has before it makes any tensor, so a changed byte is reported instead of
@@ -27,7 +28,7 @@ internal static class SafeTensorsChecksums
     /// <summary>The metadata entry holding the checksum of <paramref name="tensor"/> saved under <paramref name="name"/>.</summary>
     public static KeyValuePair<string, string> Entry(string name, Tensor tensor)
     {
-        using var hash = Begin(SafeTensorsDTypes.NameOf(tensor.DType), tensor.Shape);
+        using var hash = Begin(name, SafeTensorsDTypes.NameOf(tensor.DType), tensor.Shape);
         TensorBytes.Bytes(tensor, hash.AppendData);
         return new(Prefix + name, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
@@ -85,7 +86,7 @@ internal static class SafeTensorsChecksums
             foreach (var (name, checksum) in expected)
             {
                 var entry = entries[name];
-                using var hash = Begin(entry.DType, entry.Shape);
+                using var hash = Begin(name, entry.DType, entry.Shape);
                 for (long at = entry.Begin; at < entry.End;)
                 {
                     var chunk = buffer.AsSpan(0, (int)Math.Min(BufferBytes, entry.End - at));
@@ -96,7 +97,7 @@ internal static class SafeTensorsChecksums
 
                 if (Convert.ToHexStringLower(hash.GetHashAndReset()) != checksum)
                 {
-                    throw Corrupt(path, $"tensor '{name}' ({entry.DType} {entry.Shape}) does not match its SHA-256 checksum: its bytes, dtype or shape changed after it was saved");
+                    throw Corrupt(path, $"tensor '{name}' ({entry.DType} {entry.Shape}) does not match its SHA-256 checksum: its bytes, dtype, shape or name changed after it was saved");
                 }
             }
         }
@@ -106,11 +107,11 @@ internal static class SafeTensorsChecksums
         }
     }
 
-    /// <summary>A hash that has taken the tensor's description, <c>DTYPE[d0,d1,...]</c>, ready for its bytes.</summary>
-    private static IncrementalHash Begin(string dtype, Shape shape)
+    /// <summary>A hash that has taken the tensor's name and description (<c>NAME\0DTYPE[d0,d1,...]</c>), ready for its bytes.</summary>
+    private static IncrementalHash Begin(string name, string dtype, Shape shape)
     {
         var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{dtype}[{string.Join(",", shape)}]"));
+        hash.AppendData(Encoding.UTF8.GetBytes($"{name}\0{dtype}[{string.Join(",", shape)}]"));
         return hash;
     }
 

@@ -128,6 +128,15 @@ public static class Init
         return fanIn + fanOut;
     }
 
+    /// <summary>Runs <paramref name="draw"/> on the default generator, one caller at a time.</summary>
+    internal static T FromDefaultGenerator<T>(Func<Random, T> draw)
+    {
+        lock (Gate)
+        {
+            return draw(shared);
+        }
+    }
+
     private static void Sample(Tensor tensor, int? seed, Func<Tensor, Random, Tensor> draw)
     {
         ArgumentNullException.ThrowIfNull(tensor);

@@ -56,7 +56,7 @@ public sealed class ChecksumTests : IDisposable
         File.WriteAllBytes(path, bytes);
 
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
-        Assert.Equal($"SafeTensors.Load('{path}'): tensor 'second' (F32 [1]) does not match its SHA-256 checksum: its bytes, dtype or shape changed after it was saved. Nothing was loaded.", e.Message);
+        Assert.Equal($"SafeTensors.Load('{path}'): tensor 'second' (F32 [1]) does not match its SHA-256 checksum: its bytes, dtype, shape or name changed after it was saved. Nothing was loaded.", e.Message);
     }
 
     [Fact]
@@ -98,6 +98,24 @@ public sealed class ChecksumTests : IDisposable
 
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
         Assert.Contains("tensor 'e' (F32 [0, 8]) does not match its SHA-256 checksum", e.Message);
+    }
+
+    [Fact]
+    public void The_checksum_covers_the_name_so_renaming_a_tensor_and_its_checksum_entry_is_caught()
+    {
+        string path = temp.PathOf("renamed.safetensors");
+        SafeTensors.Save(path, new Dictionary<string, Tensor> { ["wa"] = Tensor.Ones([2]) });
+        byte[] bytes = File.ReadAllBytes(path);
+        string text = System.Text.Encoding.Latin1.GetString(bytes);
+        foreach (int at in new[] { text.IndexOf("\"wa\"", StringComparison.Ordinal), text.IndexOf("sha256.wa", StringComparison.Ordinal) + 7 })
+        {
+            bytes[at + (text[at] == '"' ? 2 : 1)] = (byte)'b'; // "wa" becomes "wb" in both places
+        }
+
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
+        Assert.Contains("tensor 'wb' (F32 [2]) does not match its SHA-256 checksum", e.Message);
     }
 
     [Fact]

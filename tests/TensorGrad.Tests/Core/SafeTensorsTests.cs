@@ -45,7 +45,7 @@ public sealed class SafeTensorsTests : IDisposable
     /// <summary>The JSON followed by spaces up to a multiple of 8 bytes, as the reference writer pads it.</summary>
     private static string Padded(string json) => json + new string(' ', (8 - (Encoding.UTF8.GetByteCount(json) % 8)) % 8);
 
-    /// <summary>The checksum TensorGrad stores: SHA-256 of the dtype and shape, then the bytes.</summary>
+    /// <summary>The checksum TensorGrad stores: SHA-256 of the name, a zero byte, the dtype and shape, then the bytes.</summary>
     private static string Sha256(string description, byte[] bytes) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([.. Encoding.UTF8.GetBytes(description), .. bytes]));
 
@@ -114,12 +114,12 @@ public sealed class SafeTensorsTests : IDisposable
     [Fact]
     public void Saved_files_have_exactly_the_bytes_the_spec_and_reference_writer_give()
     {
-        // The reference layout plus each tensor's SHA-256 (of "F32[2]" and its bytes) in __metadata__; the JSON
+        // The reference layout plus each tensor's SHA-256 (of "a", a zero byte, "F32[2]" and its bytes) in __metadata__; the JSON
         // is padded with spaces so the data starts 8-byte aligned.
         string path = temp.PathOf("exact.safetensors");
         SafeTensors.Save(path, new Dictionary<string, Tensor> { ["a"] = Tensor.FromArray([1.5f, -2], 2) });
         byte[] a = Floats(1.5f, -2);
-        byte[] expected = FileBytes(Padded($$$"""{"__metadata__":{"tensorgrad.sha256.a":"{{{Sha256("F32[2]", a)}}}"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"""), a);
+        byte[] expected = FileBytes(Padded($$$"""{"__metadata__":{"tensorgrad.sha256.a":"{{{Sha256("a\0F32[2]", a)}}}"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"""), a);
         Assert.Equal(expected, File.ReadAllBytes(path));
 
         // Metadata comes first, the caller's before the checksums; the header keeps dictionary
@@ -128,7 +128,7 @@ public sealed class SafeTensorsTests : IDisposable
         SafeTensors.Save(path, tensors, new Dictionary<string, string> { ["k"] = "v" });
         byte[] x = Floats(1), y = Doubles(2);
         expected = FileBytes(
-            Padded($$$"""{"__metadata__":{"k":"v","tensorgrad.sha256.x":"{{{Sha256("F32[1]", x)}}}","tensorgrad.sha256.y":"{{{Sha256("F64[]", y)}}}"},"x":{"dtype":"F32","shape":[1],"data_offsets":[8,12]},"y":{"dtype":"F64","shape":[],"data_offsets":[0,8]}}"""),
+            Padded($$$"""{"__metadata__":{"k":"v","tensorgrad.sha256.x":"{{{Sha256("x\0F32[1]", x)}}}","tensorgrad.sha256.y":"{{{Sha256("y\0F64[]", y)}}}"},"x":{"dtype":"F32","shape":[1],"data_offsets":[8,12]},"y":{"dtype":"F64","shape":[],"data_offsets":[0,8]}}"""),
             y,
             x);
         Assert.Equal(expected, File.ReadAllBytes(path));

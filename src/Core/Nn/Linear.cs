@@ -1,3 +1,5 @@
+using TensorGrad.Autograd.Ops;
+
 namespace TensorGrad.Nn;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using TensorGrad.Autograd.Ops;
 using TensorGrad.Nn;
 
 namespace TensorGrad.Tests.Suite;

@@ -1,8 +1,6 @@
-using TensorGrad.Autograd;
-using TensorGrad.Autograd.Ops;
 using TensorGrad.Backends;
 
-namespace TensorGrad;
+namespace TensorGrad.Autograd.Ops;
 
 /// <summary>
 /// The fully connected layer as one op: <c>y = x·Wᵀ + b</c> for x [rows, in], W [out, in] and

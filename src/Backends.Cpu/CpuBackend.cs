@@ -186,19 +186,6 @@ public sealed class CpuBackend : BackendBase
     }
 
     /// <inheritdoc />
-    public override void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y)
-    {
-        if (x.DType == DType.Float32)
-        {
-            BinaryKernels.AddRows(F(x), F(bias), rows, cols, F(y));
-        }
-        else
-        {
-            BinaryKernels.AddRows(D(x), D(bias), rows, cols, D(y));
-        }
-    }
-
-    /// <inheritdoc />
     public override void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y)
     {
         if (x.DType == DType.Float32)

@@ -86,7 +86,7 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc />
-    public override void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y)
+    protected override void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y)
     {
         Bind();
         if (x.DType == DType.Float32)
@@ -105,7 +105,6 @@ public sealed partial class GpuBackend
         switch (op)
         {
             case UnaryOp.Neg: Unary<T, NegOperator<T>>(x, y); break;
-            case UnaryOp.Abs: Unary<T, AbsOperator<T>>(x, y); break;
             case UnaryOp.Square: Unary<T, SquareOperator<T>>(x, y); break;
             case UnaryOp.Sqrt: Unary<T, SqrtOperator<T>>(x, y); break;
             case UnaryOp.Exp: Unary<T, ExpOperator<T>>(x, y); break;
@@ -163,8 +162,6 @@ public sealed partial class GpuBackend
             case BinaryOp.Sub: Binary<T, SubOperator<T>>(a, aShape, b, bShape, y, yShape); break;
             case BinaryOp.Mul: Binary<T, MulOperator<T>>(a, aShape, b, bShape, y, yShape); break;
             case BinaryOp.Div: Binary<T, DivOperator<T>>(a, aShape, b, bShape, y, yShape); break;
-            case BinaryOp.Max: Binary<T, MaxOperator<T>>(a, aShape, b, bShape, y, yShape); break;
-            case BinaryOp.Min: Binary<T, MinOperator<T>>(a, aShape, b, bShape, y, yShape); break;
             case BinaryOp.ReluBackward: Binary<T, ReluBackwardOperator<T>>(a, aShape, b, bShape, y, yShape); break;
             case BinaryOp.SigmoidBackward: Binary<T, SigmoidBackwardOperator<T>>(a, aShape, b, bShape, y, yShape); break;
             case BinaryOp.TanhBackward: Binary<T, TanhBackwardOperator<T>>(a, aShape, b, bShape, y, yShape); break;

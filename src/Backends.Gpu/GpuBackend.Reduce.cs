@@ -127,13 +127,7 @@ public sealed partial class GpuBackend
         try
         {
             kernels.Get<ArrayView<T>, ArrayView<T>>(ReduceKernels.SquarePartials)(Groups(groups, groupSize), x.View, partials.View);
-            double total = 0;
-            foreach (var partial in staging.Read<T>(partials.View, Stream))
-            {
-                total += double.CreateTruncating(partial);
-            }
-
-            return total;
+            return staging.Sum<T>(partials.View, Stream);
         }
         finally
         {

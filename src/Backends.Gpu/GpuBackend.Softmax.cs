@@ -72,7 +72,7 @@ public sealed partial class GpuBackend
         invalidLabel.View.MemSetToZero(Stream);
         kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int>(SoftmaxKernels.CrossEntropy)(
             Elementwise(rows), logits.View, labels.View, losses.View, probabilities.View, invalidLabel.View, classes);
-        if (staging.Read<int>(invalidLabel.View, Stream)[0] != 0)
+        if (staging.First<int>(invalidLabel.View, Stream) != 0)
         {
             throw InvalidLabel(labels, rows, classes);
         }

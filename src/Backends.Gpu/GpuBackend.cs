@@ -214,7 +214,8 @@ public sealed partial class GpuBackend : BackendBase, IDisposable
             return;
         }
 
-        var values = staging.Read<TDevice>(source.View, Stream);
+        var values = new TDevice[destination.Length];
+        staging.Download<TDevice>(source.View, Stream, values);
         for (int i = 0; i < values.Length; i++)
         {
             destination[i] = THost.CreateTruncating(values[i]);

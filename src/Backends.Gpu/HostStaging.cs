@@ -13,6 +13,7 @@ namespace TensorGrad.Backends.Gpu;
 /// its OpenCL copies between host and device move the whole host buffer, so each wrapper must
 /// be exactly the transfer's length: a stage keeps one wrapper per length it has seen (at most
 /// <see cref="MaxLengths"/>) over one pinned array. Other transfers go through ILGPU directly.
+/// Transfers through the stages take a lock, so threads sharing a backend may transfer at once.
 /// </summary>
 internal sealed class HostStaging(Accelerator accelerator) : IDisposable
 {
@@ -22,12 +23,73 @@ internal sealed class HostStaging(Accelerator accelerator) : IDisposable
     /// <summary>Distinct transfer lengths a stage keeps wrappers for.</summary>
     public const int MaxLengths = 64;
 
+    // One transfer at a time: the stages' arrays and wrappers are shared by every thread using the backend.
+    private readonly Lock gate = new();
     private readonly Stage<float> floats = new(accelerator);
     private readonly Stage<double> doubles = new(accelerator);
     private readonly Stage<int> ints = new(accelerator);
 
-    /// <summary>Copies <paramref name="source"/> to host memory, waiting for the stream; the span is valid until the next transfer.</summary>
-    public ReadOnlySpan<T> Read<T>(ArrayView<T> source, AcceleratorStream stream)
+    /// <summary>The first element of <paramref name="source"/>, waiting for the stream.</summary>
+    public T First<T>(ArrayView<T> source, AcceleratorStream stream)
+        where T : unmanaged
+    {
+        lock (gate)
+        {
+            return Read(source.SubView(0, 1), stream)[0];
+        }
+    }
+
+    /// <summary>The sum of <paramref name="source"/>'s elements in double, added on the host, waiting for the stream.</summary>
+    public double Sum<T>(ArrayView<T> source, AcceleratorStream stream)
+        where T : unmanaged, INumberBase<T>
+    {
+        lock (gate)
+        {
+            double total = 0;
+            foreach (var value in Read(source, stream))
+            {
+                total += double.CreateTruncating(value);
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (of its length), waiting for the stream.</summary>
+    public void Download<T>(ArrayView<T> source, AcceleratorStream stream, Span<T> destination)
+        where T : unmanaged
+    {
+        lock (gate)
+        {
+            if (For<T>().TryRead(source, stream, out var values))
+            {
+                values.CopyTo(destination);
+                return;
+            }
+        }
+
+        source.CopyToCPU(stream, destination);
+        stream.Synchronize();
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (of its length), waiting for the stream.</summary>
+    public void Upload<T>(ReadOnlySpan<T> source, ArrayView<T> destination, AcceleratorStream stream)
+        where T : unmanaged
+    {
+        lock (gate)
+        {
+            if (For<T>().TryWrite(source, destination, stream))
+            {
+                return;
+            }
+        }
+
+        destination.CopyFromCPU(stream, source);
+        stream.Synchronize();
+    }
+
+    /// <summary>Host memory of <paramref name="source"/> (through the stage when it fits); call under the lock, and use before the next transfer.</summary>
+    private ReadOnlySpan<T> Read<T>(ArrayView<T> source, AcceleratorStream stream)
         where T : unmanaged
     {
         if (For<T>().TryRead(source, stream, out var values))
@@ -39,31 +101,6 @@ internal sealed class HostStaging(Accelerator accelerator) : IDisposable
         source.CopyToCPU(stream, copy);
         stream.Synchronize();
         return copy;
-    }
-
-    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (of its length), waiting for the stream.</summary>
-    public void Download<T>(ArrayView<T> source, AcceleratorStream stream, Span<T> destination)
-        where T : unmanaged
-    {
-        if (For<T>().TryRead(source, stream, out var values))
-        {
-            values.CopyTo(destination);
-            return;
-        }
-
-        source.CopyToCPU(stream, destination);
-        stream.Synchronize();
-    }
-
-    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (of its length), waiting for the stream.</summary>
-    public void Upload<T>(ReadOnlySpan<T> source, ArrayView<T> destination, AcceleratorStream stream)
-        where T : unmanaged
-    {
-        if (!For<T>().TryWrite(source, destination, stream))
-        {
-            destination.CopyFromCPU(stream, source);
-            stream.Synchronize();
-        }
     }
 
     /// <summary>Frees the host buffers.</summary>

@@ -17,27 +17,11 @@ internal static class BinaryKernels
             case BinaryOp.Sub: Broadcast<T, SubOperator<T>>(args); break;
             case BinaryOp.Mul: Broadcast<T, MulOperator<T>>(args); break;
             case BinaryOp.Div: Broadcast<T, DivOperator<T>>(args); break;
-            case BinaryOp.Max: Broadcast<T, MaxOperator<T>>(args); break;
-            case BinaryOp.Min: Broadcast<T, MinOperator<T>>(args); break;
             case BinaryOp.ReluBackward: Broadcast<T, ReluBackwardOperator<T>>(args); break;
             case BinaryOp.SigmoidBackward: Broadcast<T, SigmoidBackwardOperator<T>>(args); break;
             case BinaryOp.TanhBackward: Broadcast<T, TanhBackwardOperator<T>>(args); break;
             default: throw new NotSupportedException($"Binary op {op} is not implemented on the CPU backend.");
         }
-    }
-
-    /// <summary>y[r, c] = x[r, c] + bias[c], a vectorized add per row (in place when y is x).</summary>
-    public static void AddRows<T>(T[] x, T[] bias, int rows, int cols, T[] y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CpuParallel.For(rows, Math.Max(1, CpuParallel.ElementGrain / Math.Max(1, cols)), (X: x, Bias: bias, Y: y, Cols: cols), static (s, start, end) =>
-        {
-            for (long r = start; r < end; r++)
-            {
-                int at = (int)r * s.Cols;
-                VectorVector<T, AddOperator<T>>(s.X.AsSpan(at, s.Cols), s.Bias.AsSpan(0, s.Cols), s.Y.AsSpan(at, s.Cols));
-            }
-        });
     }
 
     /// <summary><c>y[i] = op(a[i], s)</c> (or <c>op(s, a[i])</c> when <paramref name="scalarFirst"/>).</summary>

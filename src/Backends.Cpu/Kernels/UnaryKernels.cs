@@ -38,7 +38,6 @@ internal static class UnaryKernels
         switch (op)
         {
             case UnaryOp.Neg: TensorPrimitives.Negate(x, y); break;
-            case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
             case UnaryOp.Square: TensorPrimitives.Multiply(x, x, y); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
             case UnaryOp.Exp: TensorPrimitives.Exp(x, y); break;

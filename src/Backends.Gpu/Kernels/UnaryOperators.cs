@@ -15,12 +15,6 @@ internal readonly struct NegOperator<T> : IUnaryOperator<T>
     public static T Apply(T x) => -x;
 }
 
-internal readonly struct AbsOperator<T> : IUnaryOperator<T>
-    where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public static T Apply(T x) => T.Abs(x);
-}
-
 internal readonly struct SquareOperator<T> : IUnaryOperator<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -99,9 +99,8 @@ public abstract class BackendBase : IBackend
         }
     }
 
-    /// <inheritdoc />
-    /// <remarks>Default: a broadcasting add of bias as a [1, cols] row.</remarks>
-    public virtual void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y) =>
+    /// <summary>y [rows, cols] = x [rows, cols] + bias [cols] on every row, for the default <see cref="Linear"/>. Default: a broadcasting add of bias as a [1, cols] row.</summary>
+    protected virtual void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y) =>
         Binary(BinaryOp.Add, x, new Shape(rows, cols), bias, new Shape(1, cols), y, new Shape(rows, cols));
 
     /// <inheritdoc />

@@ -83,9 +83,6 @@ public interface IBackend
     /// </summary>
     void Linear(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, int rows, int inFeatures, int outFeatures, bool relu, DeviceBuffer y);
 
-    /// <summary>y [rows, cols] = x [rows, cols] + bias [cols] on every row.</summary>
-    void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y);
-
     /// <summary>Softmax (or log-softmax when <paramref name="log"/>) of x [outer, axis, inner] along the middle dimension, stable for large inputs.</summary>
     void Softmax(DeviceBuffer x, int outer, int axis, int inner, bool log, DeviceBuffer y);
 

@@ -6,9 +6,6 @@ public enum UnaryOp
     /// <summary>-x</summary>
     Neg,
 
-    /// <summary>|x|</summary>
-    Abs,
-
     /// <summary>x²</summary>
     Square,
 
@@ -73,12 +70,6 @@ public enum BinaryOp
 
     /// <summary>a / b</summary>
     Div,
-
-    /// <summary>max(a, b)</summary>
-    Max,
-
-    /// <summary>min(a, b)</summary>
-    Min,
 
     /// <summary>ReLU backward: a = input x, b = upstream gradient; b where x &gt; 0, else 0.</summary>
     ReluBackward,

@@ -65,8 +65,6 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
     public void Linear(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, int rows, int inFeatures, int outFeatures, bool relu, DeviceBuffer y) =>
         Run(() => real.Linear(x, weight, bias, rows, inFeatures, outFeatures, relu, y));
 
-    public void BiasAdd(DeviceBuffer x, DeviceBuffer bias, int rows, int cols, DeviceBuffer y) => Run(() => real.BiasAdd(x, bias, rows, cols, y));
-
     public void Softmax(DeviceBuffer x, int outer, int axis, int inner, bool log, DeviceBuffer y) => Run(() => real.Softmax(x, outer, axis, inner, log, y));
 
     public void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, int rows, int classes, DeviceBuffer losses, DeviceBuffer probabilities) =>

@@ -9,7 +9,7 @@ namespace TensorGrad.Backends.Cpu;
 public sealed class CpuProvider : IBackendProvider
 {
     /// <inheritdoc />
-    public IReadOnlyList<DeviceKind> Kinds { get; } = [DeviceKind.Cpu];
+    public IReadOnlyList<string> Kinds { get; } = [DeviceKind.Cpu];
 
     /// <inheritdoc />
     public IBackend? TryCreate(Device device, out string reason)

@@ -11,7 +11,7 @@ namespace TensorGrad.Backends.Gpu;
 public sealed class GpuProvider : IBackendProvider
 {
     /// <inheritdoc />
-    public IReadOnlyList<DeviceKind> Kinds { get; } = [DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.IlgpuCpu];
+    public IReadOnlyList<string> Kinds { get; } = [DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.IlgpuCpu];
 
     /// <inheritdoc />
     public IBackend? TryCreate(Device device, out string reason)
@@ -58,7 +58,7 @@ public sealed class GpuProvider : IBackendProvider
     }
 
     /// <inheritdoc />
-    public int DeviceCount(DeviceKind kind) => IlgpuRuntime.DevicesOf(kind).Count;
+    public int DeviceCount(string kind) => IlgpuRuntime.DevicesOf(kind).Count;
 
     /// <inheritdoc />
     public string? PassOverReason(Device device)
@@ -83,7 +83,7 @@ public sealed class GpuProvider : IBackendProvider
             : null;
 
     /// <summary>How a device kind is named in messages.</summary>
-    internal static string Describe(DeviceKind kind) => kind switch
+    internal static string Describe(string kind) => kind switch
     {
         DeviceKind.Cuda => "CUDA device",
         DeviceKind.OpenCL => "OpenCL device",

@@ -22,7 +22,7 @@ internal static class IlgpuRuntime
     public static Context Context => Shared.Value;
 
     /// <summary>The ILGPU devices of one TensorGrad device kind, in ILGPU's order (the device index).</summary>
-    public static IReadOnlyList<ILGPU.Runtime.Device> DevicesOf(DeviceKind kind)
+    public static IReadOnlyList<ILGPU.Runtime.Device> DevicesOf(string kind)
     {
         AcceleratorType? type = kind switch
         {

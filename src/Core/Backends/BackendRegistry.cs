@@ -6,14 +6,14 @@ namespace TensorGrad.Backends;
 /// <summary>Creates the backend for devices of one kind; a backend assembly names its provider with <see cref="BackendProviderAttribute"/>.</summary>
 public interface IBackendProvider
 {
-    /// <summary>The device kinds this provider serves.</summary>
-    IReadOnlyList<DeviceKind> Kinds { get; }
+    /// <summary>The device kinds this provider serves (lowercase names, e.g. <c>cuda</c>), in the order <see cref="Device.Best"/> prefers them.</summary>
+    IReadOnlyList<string> Kinds { get; }
 
     /// <summary>Creates the backend for <paramref name="device"/>, or returns null and a reason when it cannot run here.</summary>
     IBackend? TryCreate(Device device, out string reason);
 
     /// <summary>How many devices of <paramref name="kind"/> this machine has, usable or not (indices 0 to count − 1).</summary>
-    int DeviceCount(DeviceKind kind) => 1;
+    int DeviceCount(string kind) => 1;
 
     /// <summary>
     /// Why <see cref="Device.Best"/> should pass over <paramref name="device"/> even though it may
@@ -31,23 +31,42 @@ public sealed class BackendProviderAttribute(Type providerType) : Attribute
 }
 
 /// <summary>
-/// Maps devices to backends. Core references no backend: on first use of a device kind it loads
-/// the backend assembly by name (it must be deployed beside the application, e.g. by a project or
-/// package reference) and asks its provider. Backends are created once per device and cached.
+/// Maps devices to backends. Core references no backend: the first time it needs one it finds
+/// the providers that backend assemblies name with <see cref="BackendProviderAttribute"/>, in the
+/// assemblies already loaded, in every <c>TensorGrad.Backends.*.dll</c> beside the application
+/// (deployed there by a project or package reference) and in TensorGrad's own backend assemblies
+/// wherever the runtime finds them, and asks the provider of a device's kind.
+/// A new backend is therefore one assembly; Core needs no change. Backends are created once per
+/// device and cached.
 /// </summary>
 public static class BackendRegistry
 {
     private static readonly ConcurrentDictionary<Device, Lazy<(IBackend? Backend, string Reason)>> Backends = new();
-    private static readonly ConcurrentDictionary<DeviceKind, IBackendProvider> Providers = new();
+    private static readonly ConcurrentDictionary<string, IBackendProvider> Providers = new(StringComparer.Ordinal);
+    private static readonly List<string> DeclaredKinds = [];
     private static readonly Lock LoadLock = new();
+    private static bool discovered;
 
-    /// <summary>Registers a provider explicitly (for backends outside the known assemblies).</summary>
+    /// <summary>Every device kind a provider declares, in discovery order (each provider's own order within it).</summary>
+    public static IReadOnlyList<string> Kinds
+    {
+        get
+        {
+            Discover();
+            lock (LoadLock)
+            {
+                return [.. DeclaredKinds];
+            }
+        }
+    }
+
+    /// <summary>Registers a provider explicitly (for a backend that is not deployed as <c>TensorGrad.Backends.*.dll</c>).</summary>
     public static void Register(IBackendProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        foreach (var kind in provider.Kinds)
+        lock (LoadLock)
         {
-            Providers[kind] = provider;
+            Add(provider);
         }
     }
 
@@ -58,7 +77,7 @@ public static class BackendRegistry
     public static string? UnavailableReason(Device device) => Resolve(device) is { Backend: null } failed ? failed.Reason : null;
 
     /// <summary>The devices of <paramref name="kind"/> on this machine, usable or not, in index order (none when no backend serves the kind).</summary>
-    public static IReadOnlyList<Device> Devices(DeviceKind kind)
+    public static IReadOnlyList<Device> Devices(string kind)
     {
         int count = FindProvider(kind, out _)?.DeviceCount(kind) ?? 0;
         return [.. Enumerable.Range(0, count).Select(i => Device.Of(kind, i))];
@@ -90,39 +109,81 @@ public static class BackendRegistry
         return (backend, reason);
     }
 
-    private static IBackendProvider? FindProvider(DeviceKind kind, out string reason)
+    private static IBackendProvider? FindProvider(string kind, out string reason)
+    {
+        Discover();
+        if (Providers.TryGetValue(kind, out var provider))
+        {
+            reason = "";
+            return provider;
+        }
+
+        reason = DeviceKind.Assemblies.TryGetValue(kind, out string? assembly)
+            ? $"the {assembly} assembly is not deployed beside the application; reference that project or package from your application."
+            : $"no backend assembly declares device kind '{kind}' (TensorGrad looks for TensorGrad.Backends.*.dll beside the application; others register with BackendRegistry.Register).";
+        return null;
+    }
+
+    /// <summary>Registers the providers of every loaded assembly and every <c>TensorGrad.Backends.*.dll</c> beside the application, once.</summary>
+    private static void Discover()
     {
         lock (LoadLock)
         {
-            if (Providers.TryGetValue(kind, out var known))
+            if (discovered)
             {
-                reason = "";
-                return known;
+                return;
             }
 
-            string assemblyName = kind == DeviceKind.Cpu ? "TensorGrad.Backends.Cpu" : "TensorGrad.Backends.Gpu";
-            try
+            discovered = true;
+            // TensorGrad's own backends are also asked for by name: a single-file application
+            // bundles its assemblies, so no file lies beside it.
+            var assemblies = AppDomain.CurrentDomain.GetAssemblies().ToList();
+            var names = Directory.EnumerateFiles(AppContext.BaseDirectory, "TensorGrad.Backends.*.dll")
+                .Select(Path.GetFileNameWithoutExtension)
+                .Concat(DeviceKind.Assemblies.Values)
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal);
+            foreach (string? file in names)
             {
-                var assembly = Assembly.Load(assemblyName);
-                foreach (var attribute in assembly.GetCustomAttributes<BackendProviderAttribute>())
+                var name = new AssemblyName(file!);
+                if (assemblies.All(a => a.GetName().Name != name.Name))
                 {
-                    Register((IBackendProvider)Activator.CreateInstance(attribute.ProviderType)!);
+                    try
+                    {
+                        assemblies.Add(Assembly.Load(name));
+                    }
+                    catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+                    {
+                        // Not loadable here (another runtime or architecture): its kinds stay unknown.
+                    }
                 }
             }
-            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+
+            foreach (var assembly in assemblies.OrderBy(a => a.GetName().Name, StringComparer.Ordinal))
             {
-                reason = $"the {assemblyName} assembly could not be loaded ({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}); reference that project or package from your application.";
-                return null;
+                foreach (var attribute in assembly.GetCustomAttributes<BackendProviderAttribute>())
+                {
+                    Add((IBackendProvider)Activator.CreateInstance(attribute.ProviderType)!);
+                }
+            }
+        }
+    }
+
+    /// <summary>Maps each kind <paramref name="provider"/> declares to it; the caller holds the lock.</summary>
+    private static void Add(IBackendProvider provider)
+    {
+        foreach (string kind in provider.Kinds)
+        {
+            if (!DeviceKind.IsValidName(kind))
+            {
+                throw new ArgumentException($"{provider.GetType().Name} declares device kind '{kind}', which is not a lowercase name such as cuda or opencl.", nameof(provider));
             }
 
-            if (Providers.TryGetValue(kind, out var loaded))
+            Providers[kind] = provider;
+            if (!DeclaredKinds.Contains(kind))
             {
-                reason = "";
-                return loaded;
+                DeclaredKinds.Add(kind);
             }
-
-            reason = $"{assemblyName} does not provide a backend for {kind} devices.";
-            return null;
         }
     }
 }

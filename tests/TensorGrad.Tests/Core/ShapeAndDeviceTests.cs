@@ -37,12 +37,29 @@ public sealed class ShapeAndDeviceTests
     [InlineData("cuda:1", DeviceKind.Cuda, 1)]
     [InlineData("opencl:2", DeviceKind.OpenCL, 2)]
     [InlineData("ilgpu-cpu", DeviceKind.IlgpuCpu, 0)]
-    public void Devices_parse_from_their_names(string text, DeviceKind kind, int index)
+    public void Devices_parse_from_their_names(string text, string kind, int index)
     {
         var device = Device.Parse(text);
         Assert.Equal(kind, device.Kind);
         Assert.Equal(index, device.Index);
         Assert.Equal(device, Device.Parse(device.ToString()));
+    }
+
+    [Fact]
+    public void A_backend_from_another_assembly_brings_its_own_device_kind()
+    {
+        BackendRegistry.Register(new UnavailableProvider("test-npu"));
+
+        var device = Device.Parse("TEST-NPU:3");
+        Assert.Equal("test-npu", device.Kind);
+        Assert.Equal("test-npu:3", device.ToString());
+        Assert.Contains("test-npu", BackendRegistry.Kinds);
+        Assert.False(device.IsAvailable);
+        Assert.Equal("no test-npu hardware here", BackendRegistry.UnavailableReason(device));
+        Assert.NotEqual("test-npu", Device.Best().Kind);
+        Assert.Throws<ArgumentException>(() => BackendRegistry.Register(new UnavailableProvider("Not A Name")));
+        var e = Assert.Throws<FormatException>(() => Device.Parse("tpu"));
+        Assert.Contains("test-npu", e.Message);
     }
 
     [Fact]
@@ -78,5 +95,17 @@ public sealed class ShapeAndDeviceTests
         var e = Assert.Throws<InvalidOperationException>(() => Tensor.Zeros([1], missing));
         Assert.Contains($"Device {missing} is not available: ", e.Message);
         Assert.DoesNotContain("\n", e.Message);
+    }
+
+    /// <summary>A provider of one kind whose devices are never present.</summary>
+    private sealed class UnavailableProvider(string kind) : IBackendProvider
+    {
+        public IReadOnlyList<string> Kinds { get; } = [kind];
+
+        public IBackend? TryCreate(Device device, out string reason)
+        {
+            reason = $"no {kind} hardware here";
+            return null;
+        }
     }
 }

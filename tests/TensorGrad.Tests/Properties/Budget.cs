@@ -9,7 +9,4 @@ internal static class Budget
 {
     public static long Iterations =>
         long.TryParse(Environment.GetEnvironmentVariable("TENSORGRAD_PROPERTY_ITERATIONS"), out long n) && n > 0 ? n : 1000;
-
-    /// <summary>A fifth of the budget, for properties whose cases are expensive (gradient checks, files).</summary>
-    public static long Expensive => Math.Max(1, Iterations / 5);
 }

@@ -46,6 +46,6 @@ public sealed class GradientProperties
             y.RequiresGrad = true;
             var result = GradCheck.Check(t => program.Ops.Aggregate(t[0], (v, op) => Ops[op](v, t[1])), [x, y], seed: program.Seed);
             Assert.True(result.Passed, $"ops [{string.Join(", ", program.Ops)}] on [{program.Rows}, {program.Cols}]: {result}");
-        }, iter: Budget.Expensive);
+        }, iter: Budget.Iterations);
     }
 }

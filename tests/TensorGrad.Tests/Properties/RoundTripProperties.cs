@@ -41,7 +41,7 @@ public sealed class RoundTripProperties : IDisposable
             }
 
             File.Delete(path);
-        }, iter: Budget.Expensive, threads: 1);
+        }, iter: Budget.Iterations, threads: 1);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class RoundTripProperties : IDisposable
             Assert.Equal(dimensions, read.Dimensions);
             Assert.Equal(values, read.Values);
             File.Delete(path);
-        }, iter: Budget.Expensive, threads: 1);
+        }, iter: Budget.Iterations, threads: 1);
     }
 
     [Fact]
@@ -72,6 +72,6 @@ public sealed class RoundTripProperties : IDisposable
             Assert.Equal(epoch, Checkpoint.Load(path, copy).Epoch);
             Assert.Equal(model.Parameters().Select(p => p.ToArray()), copy.Parameters().Select(p => p.ToArray()));
             File.Delete(path);
-        }, iter: Budget.Expensive, threads: 1);
+        }, iter: Budget.Iterations, threads: 1);
     }
 }

@@ -77,11 +77,7 @@ public sealed partial class Tensor
     /// A float32 CPU tensor of uniform samples in [0, 1) with the given dimensions, as
     /// <c>Tensor.Rand(2, 3)</c>, drawn from the default generator that <see cref="Nn.Init.ManualSeed"/> reseeds.
     /// </summary>
-    public static Tensor Rand(params ReadOnlySpan<int> dimensions)
-    {
-        var shape = Shape.Create(dimensions);
-        return Nn.Init.FromDefaultGenerator(random => Rand(shape, random));
-    }
+    public static Tensor Rand(params ReadOnlySpan<int> dimensions) => FromDefaultGenerator(Shape.Create(dimensions), static (shape, random) => Rand(shape, random));
 
     /// <summary>Normal samples with the given mean and standard deviation, drawn from <paramref name="random"/> (Box-Muller).</summary>
     public static Tensor Randn(Shape shape, Random random, double mean = 0, double std = 1, Device? device = null, DType dtype = DType.Float32)
@@ -111,11 +107,7 @@ public sealed partial class Tensor
     /// A float32 CPU tensor of standard normal samples with the given dimensions, as
     /// <c>Tensor.Randn(2, 3)</c>, drawn from the default generator that <see cref="Nn.Init.ManualSeed"/> reseeds.
     /// </summary>
-    public static Tensor Randn(params ReadOnlySpan<int> dimensions)
-    {
-        var shape = Shape.Create(dimensions);
-        return Nn.Init.FromDefaultGenerator(random => Randn(shape, random));
-    }
+    public static Tensor Randn(params ReadOnlySpan<int> dimensions) => FromDefaultGenerator(Shape.Create(dimensions), static (shape, random) => Randn(shape, random));
 
     /// <summary>The elements in row-major order as float32 (converted from float64 if needed). Waits for pending device work.</summary>
     public float[] ToArray()
@@ -217,6 +209,10 @@ public sealed partial class Tensor
         Tape.Current?.Own(t);
         return t;
     }
+
+    /// <summary>A tensor of <paramref name="shape"/> drawn from the default generator of <see cref="Nn.Init"/>, one caller at a time.</summary>
+    private static Tensor FromDefaultGenerator(Shape shape, Func<Shape, Random, Tensor> draw) =>
+        Nn.Init.FromDefaultGenerator(random => draw(shape, random));
 
     /// <summary>Storage for a tensor of <paramref name="shape"/>; a backend's size limit is reported with the op and the shape.</summary>
     private static DeviceBuffer Allocate(IBackend backend, Shape shape, DType dtype, string op)

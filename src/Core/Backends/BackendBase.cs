@@ -4,7 +4,7 @@ namespace TensorGrad.Backends;
 /// Base class for backends: the primitives are abstract, and the fused kernels have composite
 /// defaults built from them. A backend overrides a composite only when it has a faster kernel.
 /// </summary>
-public abstract class BackendBase : IBackend
+public abstract partial class BackendBase : IBackend
 {
     /// <inheritdoc />
     public abstract Device Device { get; }
@@ -53,15 +53,6 @@ public abstract class BackendBase : IBackend
 
     /// <inheritdoc />
     public abstract void ScatterAlongAxis(DeviceBuffer source, DeviceBuffer indices, int outer, int axis, int inner, DeviceBuffer y);
-
-    /// <inheritdoc />
-    public abstract double SumOfSquares(DeviceBuffer x);
-
-    /// <inheritdoc />
-    public abstract void SgdStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer? velocity, in SgdUpdate update);
-
-    /// <inheritdoc />
-    public abstract void AdamStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update);
 
     /// <inheritdoc />
     public abstract void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c);
@@ -142,11 +133,12 @@ public abstract class BackendBase : IBackend
 
     /// <inheritdoc />
     /// <remarks>
-    /// Default: log-softmax, then the label's entry picked by a one-hot mask
-    /// (the mask is a scatter of ones) and summed per row. Labels are not validated here.
+    /// Default: the labels are read back and checked as the fused kernels check them, then
+    /// log-softmax, the label's entry picked by a one-hot mask (a scatter of ones) and summed per row.
     /// </remarks>
     public virtual void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, int rows, int classes, DeviceBuffer losses, DeviceBuffer probabilities)
     {
+        CheckClassIds(labels, rows, classes);
         var full = new Shape(rows, classes);
         var logProbabilities = Allocate(full.Size, logits.DType);
         var oneHot = OneHot(labels, rows, classes, logits.DType);
@@ -179,6 +171,18 @@ public abstract class BackendBase : IBackend
         finally
         {
             Release(oneHot);
+        }
+    }
+
+    /// <summary>Throws for the first row whose class id is not an integer in [0, classes), with the fused kernels' message.</summary>
+    private void CheckClassIds(DeviceBuffer labels, int rows, int classes)
+    {
+        var ids = new double[rows];
+        Download(labels, ids);
+        int row = Array.FindIndex(ids, id => !(id >= 0 && id < classes && id == Math.Floor(id)));
+        if (row >= 0)
+        {
+            throw new ArgumentException($"CrossEntropy: class id {ids[row].ToString(System.Globalization.CultureInfo.InvariantCulture)} in row {row} is not an integer in [0, {classes}) (logits [{rows}, {classes}] on {Device}).");
         }
     }
 

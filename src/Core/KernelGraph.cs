@@ -136,7 +136,7 @@ public sealed class KernelGraph : IDisposable
     public void Replay()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        KernelCapture.ThrowIfCapturing("KernelGraph.Replay", "replay the graph outside the capture of another one");
+        Execution.Refuse("KernelGraph.Replay", "replay the graph outside the capture of another one");
         foreach (var input in inputs)
         {
             if (input.IsDisposed)

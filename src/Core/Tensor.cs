@@ -1,6 +1,5 @@
 using TensorGrad.Autograd;
 using TensorGrad.Backends;
-using TensorGrad.Graphs;
 
 namespace TensorGrad;
 
@@ -27,14 +26,14 @@ public sealed partial class Tensor : IDisposable
 
     internal Tensor(IBackend backend, DeviceBuffer buffer, Shape shape, string origin, Tensor? viewOf = null)
     {
-        this.backend = KernelCapture.Unwrap(backend);
+        this.backend = Execution.Own(backend);
         this.buffer = buffer;
         Shape = shape;
         DType = buffer.DType;
         Origin = origin;
         this.viewOf = viewOf;
         ownsBuffer = viewOf is null;
-        KernelCapture.Current?.OnCreated(this);
+        Execution.Created(this);
     }
 
     /// <summary>The dimensions of the tensor.</summary>
@@ -83,7 +82,7 @@ public sealed partial class Tensor : IDisposable
     public bool IsDisposed => releasedBy is not null || (viewOf?.IsDisposed ?? false);
 
     /// <summary>The backend that runs this tensor's kernels: its own, or the recorder while a <see cref="KernelGraph"/> is captured.</summary>
-    internal IBackend Backend => KernelCapture.Current is { } capture ? capture.Wrap(backend) : backend;
+    internal IBackend Backend => Execution.Route(backend);
 
     /// <summary>Name of the op or factory that made this tensor (used in error messages).</summary>
     internal string Origin { get; }
@@ -113,7 +112,7 @@ public sealed partial class Tensor : IDisposable
                 _ = viewOf.Buffer;
             }
 
-            KernelCapture.Current?.OnTouched(this);
+            Execution.Touched(this);
 
             return buffer ?? throw new ObjectDisposedException(
                 nameof(Tensor),

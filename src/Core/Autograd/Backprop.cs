@@ -1,5 +1,4 @@
 using TensorGrad.Backends;
-using TensorGrad.Graphs;
 
 namespace TensorGrad.Autograd;
 
@@ -69,9 +68,9 @@ internal static class Backprop
 
         if (target.IsLeaf)
         {
-            if (KernelCapture.Current is { } capture)
+            if (Execution.TakesLeafGradients)
             {
-                capture.AddLeafGradient(target, Take(grad, userOwned: true));
+                Execution.AddLeafGradient(target, Take(grad, userOwned: true));
             }
             else if (target.Grad is null)
             {

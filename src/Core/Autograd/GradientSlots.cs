@@ -1,5 +1,3 @@
-using TensorGrad.Graphs;
-
 namespace TensorGrad.Autograd;
 
 /// <summary>Resetting parameters' gradients, shared by optimizers and modules.</summary>
@@ -7,7 +5,7 @@ internal static class GradientSlots
 {
     public static void Clear(IReadOnlyList<Tensor> parameters, bool setToNull)
     {
-        KernelCapture.ThrowIfCapturing("ZeroGrad", "call it before Replay(), outside the captured step, so each replay starts from cleared gradients");
+        Execution.Refuse("ZeroGrad", "call it before Replay(), outside the captured step, so each replay starts from cleared gradients");
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];

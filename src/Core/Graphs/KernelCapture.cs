@@ -8,11 +8,8 @@ namespace TensorGrad.Graphs;
 /// releases held back, the tensors made during the capture, the tensors from before it that the
 /// kernels read or write, and the gradient slots of leaves.
 /// </summary>
-internal sealed class KernelCapture
+internal sealed class KernelCapture : IExecutionScope
 {
-    [ThreadStatic]
-    private static KernelCapture? current;
-
     private readonly List<Action> commands = [];
     private readonly List<(IBackend Backend, DeviceBuffer Buffer)> releases = [];
     private readonly HashSet<Tensor> created = new(ReferenceEqualityComparer.Instance);
@@ -23,9 +20,6 @@ internal sealed class KernelCapture
     private KernelCapture()
     {
     }
-
-    /// <summary>The capture in progress on this thread, or null.</summary>
-    public static KernelCapture? Current => current;
 
     public IReadOnlyList<Action> Commands => commands;
 
@@ -39,31 +33,19 @@ internal sealed class KernelCapture
     /// <summary>Tensors made during the capture that are still alive: the graph keeps them.</summary>
     public IEnumerable<Tensor> Survivors => created.Where(t => !t.IsDisposed);
 
+    /// <summary>Starts a capture on this thread (through <see cref="Execution"/>).</summary>
     public static KernelCapture Begin()
     {
-        if (current is not null)
-        {
-            throw new InvalidOperationException("KernelGraph.Capture: a capture is already running on this thread; captures do not nest.");
-        }
-
-        current = new KernelCapture();
-        return current;
-    }
-
-    /// <summary>Throws when <paramref name="what"/> runs inside a capture, saying what to do instead.</summary>
-    public static void ThrowIfCapturing(string what, string instead)
-    {
-        if (current is not null)
-        {
-            throw Refused(what, instead);
-        }
+        var capture = new KernelCapture();
+        Execution.Enter(capture);
+        return capture;
     }
 
     /// <summary>The error for <paramref name="what"/> inside a capture.</summary>
     public static InvalidOperationException Refused(string what, string instead) => new($"KernelGraph.Capture: {what} cannot be captured; {instead}.");
 
     /// <summary>The backend an op sees for a tensor on <paramref name="backend"/>: the recorder while capturing.</summary>
-    public IBackend Wrap(IBackend backend)
+    public IBackend Route(IBackend backend)
     {
         if (recorder?.Real != backend)
         {
@@ -74,15 +56,18 @@ internal sealed class KernelCapture
     }
 
     /// <summary>The real backend behind a possibly recording one.</summary>
-    public static IBackend Unwrap(IBackend backend) => backend is RecordingBackend r ? r.Real : backend;
+    public IBackend Unroute(IBackend backend) => backend is RecordingBackend r ? r.Real : backend;
 
     public void Add(Action command) => commands.Add(command);
 
     public void DeferRelease(IBackend backend, DeviceBuffer buffer) => releases.Add((backend, buffer));
 
-    public void OnCreated(Tensor tensor) => created.Add(tensor);
+    public void Created(Tensor tensor) => created.Add(tensor);
 
-    public void OnTouched(Tensor tensor) => touched.Add(tensor);
+    public void Touched(Tensor tensor) => touched.Add(tensor);
+
+    /// <inheritdoc />
+    public void Refuse(string what, string instead) => throw Refused(what, instead);
 
     /// <summary>
     /// Adds a leaf's gradient contribution, held in <paramref name="slot"/> (a tensor the capture
@@ -93,21 +78,21 @@ internal sealed class KernelCapture
         var leafSlot = new LeafSlot(leaf, slot);
         leafSlots.Add(leafSlot);
         Action accumulate = leafSlot.Accumulate;
-        current = null;
+        Execution.Leave();
         try
         {
             accumulate();
         }
         finally
         {
-            current = this;
+            Execution.Enter(this);
         }
 
         commands.Add(accumulate);
     }
 
     /// <summary>Ends recording on this thread.</summary>
-    public void End() => current = null;
+    public void End() => Execution.Leave();
 
     /// <summary>A leaf and the tensor its gradient contribution is written to by the graph's kernels.</summary>
     internal sealed record LeafSlot(Tensor Leaf, Tensor Slot)

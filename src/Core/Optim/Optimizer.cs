@@ -1,5 +1,4 @@
 using TensorGrad.Autograd;
-using TensorGrad.Graphs;
 
 namespace TensorGrad.Optim;
 
@@ -79,11 +78,6 @@ public abstract class Optimizer
     /// </summary>
     public void Step()
     {
-        if (KernelCapture.Current is not null)
-        {
-            throw KernelCapture.Refused($"{Name}.Step", "its learning rate and bias corrections change every step; call opt.Step() after Replay()");
-        }
-
         for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];

@@ -164,7 +164,7 @@ public abstract partial class BackendSuite
                 return loss;
             },
         ];
-        string[] named = ["host", "uploads host data", "ZeroGrad", "Sgd.Step"];
+        string[] named = ["host", "uploads host data", "ZeroGrad", "optimizer step"];
         var before = model.Parameters()[0].ToArray();
         for (int i = 0; i < refused.Length; i++)
         {

@@ -1,5 +1,4 @@
 using TensorGrad.Backends;
-using TensorGrad.Graphs;
 
 namespace TensorGrad.Autograd.Ops;
 
@@ -12,7 +11,7 @@ internal static class LossOps
     /// <summary>Throws unless every element of <paramref name="p"/> lies in [0, 1] (skipped while a KernelGraph is captured).</summary>
     public static void CheckProbabilities(string op, Tensor p)
     {
-        if (p.Size == 0 || KernelCapture.Current is not null)
+        if (p.Size == 0 || !Execution.AllowsHostReads)
         {
             return;
         }

@@ -74,4 +74,7 @@ internal sealed class MinimalProvider : IBackendProvider
         reason = device.Index == 0 ? "" : $"there is one {Kind} device, not {device}.";
         return device.Index == 0 ? new MinimalBackend(device) : null;
     }
+
+    /// <summary>A test backend: <see cref="Device.Best"/> never chooses it.</summary>
+    public string? PassOverReason(Device device) => "a test backend of primitives only";
 }

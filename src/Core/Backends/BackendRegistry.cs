@@ -31,11 +31,12 @@ public sealed class BackendProviderAttribute(Type providerType) : Attribute
 }
 
 /// <summary>
-/// Maps devices to backends. Core references no backend: the first time it needs one it finds
-/// the providers that backend assemblies name with <see cref="BackendProviderAttribute"/>, in the
-/// assemblies already loaded, in every <c>TensorGrad.Backends.*.dll</c> beside the application
-/// (deployed there by a project or package reference) and in TensorGrad's own backend assemblies
-/// wherever the runtime finds them, and asks the provider of a device's kind.
+/// Maps devices to backends. Core references no backend: it finds the providers that backend
+/// assemblies name with <see cref="BackendProviderAttribute"/> and asks the provider of a
+/// device's kind. One of TensorGrad's own kinds loads only its assembly; listing the kinds, or
+/// an unknown kind, examines every loaded assembly, every <c>TensorGrad.Backends.*.dll</c>
+/// beside the application (deployed there by a project or package reference) and TensorGrad's
+/// own backend assemblies wherever the runtime finds them.
 /// A new backend is therefore one assembly; Core needs no change. Backends are created once per
 /// device and cached.
 /// </summary>
@@ -44,6 +45,7 @@ public static class BackendRegistry
     private static readonly ConcurrentDictionary<Device, Lazy<(IBackend? Backend, string Reason)>> Backends = new();
     private static readonly ConcurrentDictionary<string, IBackendProvider> Providers = new(StringComparer.Ordinal);
     private static readonly List<string> DeclaredKinds = [];
+    private static readonly HashSet<string> Examined = new(StringComparer.Ordinal);
     private static readonly Lock LoadLock = new();
     private static bool discovered;
 
@@ -52,9 +54,9 @@ public static class BackendRegistry
     {
         get
         {
-            Discover();
             lock (LoadLock)
             {
+                Discover();
                 return [.. DeclaredKinds];
             }
         }
@@ -111,61 +113,78 @@ public static class BackendRegistry
 
     private static IBackendProvider? FindProvider(string kind, out string reason)
     {
-        Discover();
-        if (Providers.TryGetValue(kind, out var provider))
+        if (!Providers.TryGetValue(kind, out var provider))
         {
-            reason = "";
-            return provider;
+            lock (LoadLock)
+            {
+                // One of TensorGrad's own kinds needs only its assembly; any other kind, every one there is.
+                if (DeviceKind.Assemblies.TryGetValue(kind, out string? own))
+                {
+                    Examine(own);
+                }
+
+                if (!Providers.ContainsKey(kind))
+                {
+                    Discover();
+                }
+            }
+
+            Providers.TryGetValue(kind, out provider);
         }
 
-        reason = DeviceKind.Assemblies.TryGetValue(kind, out string? assembly)
+        reason = provider is not null ? ""
+            : DeviceKind.Assemblies.TryGetValue(kind, out string? assembly)
             ? $"the {assembly} assembly is not deployed beside the application; reference that project or package from your application."
             : $"no backend assembly declares device kind '{kind}' (TensorGrad looks for TensorGrad.Backends.*.dll beside the application; others register with BackendRegistry.Register).";
-        return null;
+        return provider;
     }
 
-    /// <summary>Registers the providers of every loaded assembly and every <c>TensorGrad.Backends.*.dll</c> beside the application, once.</summary>
+    /// <summary>
+    /// Examines, once, every loaded assembly, every <c>TensorGrad.Backends.*.dll</c> beside the
+    /// application and TensorGrad's own backend assemblies by name (a single-file application
+    /// bundles its assemblies, so no file lies beside it); the caller holds the lock.
+    /// </summary>
     private static void Discover()
     {
-        lock (LoadLock)
+        if (discovered)
         {
-            if (discovered)
-            {
-                return;
-            }
+            return;
+        }
 
-            discovered = true;
-            // TensorGrad's own backends are also asked for by name: a single-file application
-            // bundles its assemblies, so no file lies beside it.
-            var assemblies = AppDomain.CurrentDomain.GetAssemblies().ToList();
-            var names = Directory.EnumerateFiles(AppContext.BaseDirectory, "TensorGrad.Backends.*.dll")
-                .Select(Path.GetFileNameWithoutExtension)
-                .Concat(DeviceKind.Assemblies.Values)
-                .Distinct(StringComparer.Ordinal)
-                .Order(StringComparer.Ordinal);
-            foreach (string? file in names)
-            {
-                var name = new AssemblyName(file!);
-                if (assemblies.All(a => a.GetName().Name != name.Name))
-                {
-                    try
-                    {
-                        assemblies.Add(Assembly.Load(name));
-                    }
-                    catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
-                    {
-                        // Not loadable here (another runtime or architecture): its kinds stay unknown.
-                    }
-                }
-            }
+        discovered = true;
+        var names = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name)
+            .Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "TensorGrad.Backends.*.dll").Select(Path.GetFileNameWithoutExtension))
+            .Concat(DeviceKind.Assemblies.Values)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            Examine(name);
+        }
+    }
 
-            foreach (var assembly in assemblies.OrderBy(a => a.GetName().Name, StringComparer.Ordinal))
-            {
-                foreach (var attribute in assembly.GetCustomAttributes<BackendProviderAttribute>())
-                {
-                    Add((IBackendProvider)Activator.CreateInstance(attribute.ProviderType)!);
-                }
-            }
+    /// <summary>Loads the assembly named <paramref name="name"/> if needed and registers the providers it names, once; the caller holds the lock.</summary>
+    private static void Examine(string name)
+    {
+        if (!Examined.Add(name))
+        {
+            return;
+        }
+
+        var assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name);
+        try
+        {
+            assembly ??= Assembly.Load(new AssemblyName(name));
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            return; // not deployed, or not loadable here (another runtime or architecture): its kinds stay unknown
+        }
+
+        foreach (var attribute in assembly.GetCustomAttributes<BackendProviderAttribute>())
+        {
+            Add((IBackendProvider)Activator.CreateInstance(attribute.ProviderType)!);
         }
     }
 

@@ -46,7 +46,7 @@ public sealed record DeviceReport(Device Device, string Name, long MemoryBytes, 
     /// </summary>
     private static int WarpSizeOf(Device device, ILGPU.Runtime.Device ilgpu, string? reason) => ilgpu switch
     {
-        CLDevice cl when cl.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_CPU) => cl.GetDeviceInfo<int>(CLDeviceInfoType.CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT),
+        CLDevice cl when GpuProvider.IsHostCpu(cl) => cl.GetDeviceInfo<int>(CLDeviceInfoType.CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT),
         _ when reason is null && BackendRegistry.Get(device) is GpuBackend backend => backend.Accelerator.WarpSize,
         _ => ilgpu.WarpSize,
     };
@@ -59,7 +59,7 @@ public sealed record DeviceReport(Device Device, string Name, long MemoryBytes, 
     };
 
     private static string TypeOf(CLDevice device) =>
-        device.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_CPU) ? "CPU"
+        GpuProvider.IsHostCpu(device) ? "CPU"
         : device.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU) ? "GPU"
         : device.DeviceType.ToString();
 

@@ -71,10 +71,13 @@ public sealed class GpuProvider : IBackendProvider
     /// <summary>Why <see cref="Device.Best"/> passes over <paramref name="device"/>, or null: an OpenCL device that is a CPU (PoCL, Intel's CPU runtime) runs TensorGrad's kernels many times slower than the CPU backend.</summary>
     internal static string? PassOverReason(ILGPU.Runtime.Device device) => device switch
     {
-        CLDevice cl when cl.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_CPU) => $"{cl.Name} is an OpenCL device on the host CPU; TensorGrad's CPU backend is faster there.",
+        CLDevice cl when IsHostCpu(cl) => $"{cl.Name} is an OpenCL device on the host CPU; TensorGrad's CPU backend is faster there.",
         ILGPU.Runtime.CPU.CPUDevice => "ILGPU's CPU accelerator emulates a GPU on the CPU, for tests.",
         _ => null,
     };
+
+    /// <summary>True for an OpenCL device that is the host CPU (PoCL, Intel's CPU runtime).</summary>
+    internal static bool IsHostCpu(CLDevice device) => device.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_CPU);
 
     /// <summary>Why ILGPU cannot compile TensorGrad's kernels for <paramref name="device"/>, or null when it can.</summary>
     internal static string? Unsupported(ILGPU.Runtime.Device device) =>

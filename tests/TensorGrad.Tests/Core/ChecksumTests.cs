@@ -91,10 +91,7 @@ public sealed class ChecksumTests : IDisposable
     {
         string path = temp.PathOf("empty.safetensors");
         SafeTensors.Save(path, new Dictionary<string, Tensor> { ["e"] = Tensor.Zeros([0, 3]) });
-        byte[] bytes = File.ReadAllBytes(path);
-        int at = System.Text.Encoding.Latin1.GetString(bytes).IndexOf("\"shape\":[0,3]", StringComparison.Ordinal);
-        bytes[at + 11] = (byte)'8'; // a valid header still: an empty tensor takes no bytes either way
-        File.WriteAllBytes(path, bytes);
+        Replace(path, "\"shape\":[0,3]", "\"shape\":[0,8]"); // a valid header still: an empty tensor takes no bytes either way
 
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
         Assert.Contains("tensor 'e' (F32 [0, 8]) does not match its SHA-256 checksum", e.Message);
@@ -105,14 +102,7 @@ public sealed class ChecksumTests : IDisposable
     {
         string path = temp.PathOf("renamed.safetensors");
         SafeTensors.Save(path, new Dictionary<string, Tensor> { ["wa"] = Tensor.Ones([2]) });
-        byte[] bytes = File.ReadAllBytes(path);
-        string text = System.Text.Encoding.Latin1.GetString(bytes);
-        foreach (int at in new[] { text.IndexOf("\"wa\"", StringComparison.Ordinal), text.IndexOf("sha256.wa", StringComparison.Ordinal) + 7 })
-        {
-            bytes[at + (text[at] == '"' ? 2 : 1)] = (byte)'b'; // "wa" becomes "wb" in both places
-        }
-
-        File.WriteAllBytes(path, bytes);
+        Replace(path, "wa\"", "wb\""); // in the tensor's entry and in its checksum key
 
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
         Assert.Contains("tensor 'wb' (F32 [2]) does not match its SHA-256 checksum", e.Message);
@@ -124,10 +114,7 @@ public sealed class ChecksumTests : IDisposable
         // One flipped bit in a checksum key's prefix must not leave that tensor unchecked.
         string path = temp.PathOf("partial.safetensors");
         SafeTensors.Save(path, new OrderedDictionary<string, Tensor> { ["a"] = Tensor.Ones([2]), ["b"] = Tensor.Ones([1]) });
-        byte[] bytes = File.ReadAllBytes(path);
-        int key = System.Text.Encoding.Latin1.GetString(bytes).IndexOf("tensorgrad.sha256.b", StringComparison.Ordinal);
-        bytes[key + 10] ^= 0x01; // "tensorgrad.sha256.b" becomes "tensorgrad/sha256.b"
-        File.WriteAllBytes(path, bytes);
+        Replace(path, "tensorgrad.sha256.b", "tensorgrad/sha256.b");
 
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
         Assert.Contains("tensor 'b' has no checksum although the file's other tensors have one", e.Message);
@@ -141,5 +128,14 @@ public sealed class ChecksumTests : IDisposable
 
         using var file = SafeTensors.Load(path);
         Assert.Equal([1.5f, -2], file.Tensors["a"].ToArray());
+    }
+
+    /// <summary>Replaces every occurrence of <paramref name="text"/> in the file with <paramref name="replacement"/> of the same length, byte for byte.</summary>
+    private static void Replace(string path, string text, string replacement)
+    {
+        Assert.Equal(text.Length, replacement.Length);
+        string bytes = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(path));
+        Assert.Contains(text, bytes);
+        File.WriteAllBytes(path, System.Text.Encoding.Latin1.GetBytes(bytes.Replace(text, replacement, StringComparison.Ordinal)));
     }
 }

@@ -133,15 +133,28 @@ public sealed class CpuBackend : BackendBase
     }
 
     /// <inheritdoc />
-    public override void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y)
+    public override void Unary(UnaryFunction f, DeviceBuffer x, DeviceBuffer y)
     {
         if (x.DType == DType.Float32)
         {
-            UnaryKernels.Apply(op, F(x), F(y));
+            UnaryKernels.Apply(f, F(x), F(y));
         }
         else
         {
-            UnaryKernels.Apply(op, D(x), D(y));
+            UnaryKernels.Apply(f, D(x), D(y));
+        }
+    }
+
+    /// <inheritdoc />
+    public override void UnaryBackward(UnaryFunction f, DeviceBuffer saved, DeviceBuffer gradOutput, DeviceBuffer gradInput)
+    {
+        if (saved.DType == DType.Float32)
+        {
+            UnaryKernels.Backward(f, F(saved), F(gradOutput), F(gradInput));
+        }
+        else
+        {
+            UnaryKernels.Backward(f, D(saved), D(gradOutput), D(gradInput));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using ILGPU;
 using TensorGrad.Backends.Gpu.Kernels;
+using TensorGrad.Backends.Operators;
 
 namespace TensorGrad.Backends.Gpu;
 
@@ -8,16 +9,30 @@ namespace TensorGrad.Backends.Gpu;
 public sealed partial class GpuBackend
 {
     /// <inheritdoc />
-    public override void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y)
+    public override void Unary(UnaryFunction f, DeviceBuffer x, DeviceBuffer y)
     {
         Bind();
         if (x.DType == DType.Float32)
         {
-            Unary(op, F(x), F(y));
+            UnaryOps.Run<float, UnaryRunner<float>>(f, new(this, F(x), F(y)));
         }
         else
         {
-            Unary(op, D(x), D(y));
+            UnaryOps.Run<double, UnaryRunner<double>>(f, new(this, D(x), D(y)));
+        }
+    }
+
+    /// <inheritdoc />
+    public override void UnaryBackward(UnaryFunction f, DeviceBuffer saved, DeviceBuffer gradOutput, DeviceBuffer gradInput)
+    {
+        Bind();
+        if (saved.DType == DType.Float32)
+        {
+            UnaryOps.RunBackward<float, BinaryRunner<float>>(f, new(this, F(saved), null, F(gradOutput), null, F(gradInput), null));
+        }
+        else
+        {
+            UnaryOps.RunBackward<double, BinaryRunner<double>>(f, new(this, D(saved), null, D(gradOutput), null, D(gradInput), null));
         }
     }
 
@@ -27,11 +42,11 @@ public sealed partial class GpuBackend
         Bind();
         if (x.DType == DType.Float32)
         {
-            Scalar(op, F(x), (float)scalar, F(y));
+            BinaryOps.Run<float, ScalarRunner<float>>(op, new(this, F(x), (float)scalar, F(y)));
         }
         else
         {
-            Scalar(op, D(x), scalar, D(y));
+            BinaryOps.Run<double, ScalarRunner<double>>(op, new(this, D(x), scalar, D(y)));
         }
     }
 
@@ -41,11 +56,11 @@ public sealed partial class GpuBackend
         Bind();
         if (a.DType == DType.Float32)
         {
-            Binary(op, F(a), aShape, F(b), bShape, F(y), yShape);
+            BinaryOps.Run<float, BinaryRunner<float>>(op, new(this, F(a), aShape, F(b), bShape, F(y), yShape));
         }
         else
         {
-            Binary(op, D(a), aShape, D(b), bShape, D(y), yShape);
+            BinaryOps.Run<double, BinaryRunner<double>>(op, new(this, D(a), aShape, D(b), bShape, D(y), yShape));
         }
     }
 
@@ -99,95 +114,6 @@ public sealed partial class GpuBackend
         }
     }
 
-    private void Unary<T>(UnaryOp op, GpuBuffer<T> x, GpuBuffer<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (op)
-        {
-            case UnaryOp.Neg: Unary<T, NegOperator<T>>(x, y); break;
-            case UnaryOp.Square: Unary<T, SquareOperator<T>>(x, y); break;
-            case UnaryOp.Sqrt: Unary<T, SqrtOperator<T>>(x, y); break;
-            case UnaryOp.Exp: Unary<T, ExpOperator<T>>(x, y); break;
-            case UnaryOp.Log: Unary<T, LogOperator<T>>(x, y); break;
-            case UnaryOp.Sigmoid: Unary<T, SigmoidOperator<T>>(x, y); break;
-            case UnaryOp.Tanh: Unary<T, TanhOperator<T>>(x, y); break;
-            case UnaryOp.Relu: Unary<T, ReluOperator<T>>(x, y); break;
-            case UnaryOp.Softplus: Unary<T, SoftplusOperator<T>>(x, y); break;
-            default: throw new NotSupportedException($"Unary op {op} is not implemented on {Device}.");
-        }
-    }
-
-    private void Unary<T, TOp>(GpuBuffer<T> x, GpuBuffer<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : struct, IUnaryOperator<T>
-    {
-        if (y.Length > 0)
-        {
-            kernels.Get<ArrayView<T>, ArrayView<T>>(ElementwiseKernels.Unary<T, TOp>)(Elementwise(y.Length), x.View, y.View);
-        }
-    }
-
-    private void Scalar<T>(ScalarOp op, GpuBuffer<T> x, T s, GpuBuffer<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (op)
-        {
-            case ScalarOp.Add: Scalar<T, AddOperator<T>>(x, s, y); break;
-            case ScalarOp.Mul: Scalar<T, MulOperator<T>>(x, s, y); break;
-            case ScalarOp.ReverseSub: Scalar<T, ReverseSubOperator<T>>(x, s, y); break;
-            case ScalarOp.ReverseDiv: Scalar<T, ReverseDivOperator<T>>(x, s, y); break;
-            case ScalarOp.Pow: Scalar<T, PowOperator<T>>(x, s, y); break;
-            case ScalarOp.Max: Scalar<T, MaxOperator<T>>(x, s, y); break;
-            case ScalarOp.Min: Scalar<T, MinOperator<T>>(x, s, y); break;
-            default: throw new NotSupportedException($"Scalar op {op} is not implemented on {Device}.");
-        }
-    }
-
-    private void Scalar<T, TOp>(GpuBuffer<T> x, T s, GpuBuffer<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : struct, IBinaryOperator<T>
-    {
-        if (y.Length > 0)
-        {
-            kernels.Get<ArrayView<T>, T, ArrayView<T>>(ElementwiseKernels.Scalar<T, TOp>)(Elementwise(y.Length), x.View, s, y.View);
-        }
-    }
-
-    private void Binary<T>(BinaryOp op, GpuBuffer<T> a, Shape aShape, GpuBuffer<T> b, Shape bShape, GpuBuffer<T> y, Shape yShape)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (op)
-        {
-            case BinaryOp.Add: Binary<T, AddOperator<T>>(a, aShape, b, bShape, y, yShape); break;
-            case BinaryOp.Sub: Binary<T, SubOperator<T>>(a, aShape, b, bShape, y, yShape); break;
-            case BinaryOp.Mul: Binary<T, MulOperator<T>>(a, aShape, b, bShape, y, yShape); break;
-            case BinaryOp.Div: Binary<T, DivOperator<T>>(a, aShape, b, bShape, y, yShape); break;
-            case BinaryOp.ReluBackward: Binary<T, ReluBackwardOperator<T>>(a, aShape, b, bShape, y, yShape); break;
-            case BinaryOp.SigmoidBackward: Binary<T, SigmoidBackwardOperator<T>>(a, aShape, b, bShape, y, yShape); break;
-            case BinaryOp.TanhBackward: Binary<T, TanhBackwardOperator<T>>(a, aShape, b, bShape, y, yShape); break;
-            default: throw new NotSupportedException($"Binary op {op} is not implemented on {Device}.");
-        }
-    }
-
-    private void Binary<T, TOp>(GpuBuffer<T> a, Shape aShape, GpuBuffer<T> b, Shape bShape, GpuBuffer<T> y, Shape yShape)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : struct, IBinaryOperator<T>
-    {
-        if (y.Length == 0)
-        {
-            return;
-        }
-
-        if (a.Length == y.Length && b.Length == y.Length)
-        {
-            kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>>(ElementwiseKernels.Binary<T, TOp>)(Elementwise(y.Length), a.View, b.View, y.View);
-            return;
-        }
-
-        var layout = Layout(aShape, bShape, yShape, "Binary");
-        kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, BroadcastLayout>(ElementwiseKernels.BroadcastBinary<T, TOp>)(Elementwise(y.Length), a.View, b.View, y.View, layout);
-    }
-
     private void Expand<T>(GpuBuffer<T> x, Shape xShape, GpuBuffer<T> y, Shape yShape)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -205,6 +131,61 @@ public sealed partial class GpuBackend
         {
             var kernel = kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, int>(relu ? ElementwiseKernels.BiasAddRelu : ElementwiseKernels.BiasAdd);
             kernel(Elementwise(y.Length), x.View, bias.View, y.View, cols);
+        }
+    }
+
+    /// <summary>Launches the unary kernel with an operator from <see cref="UnaryOps"/>.</summary>
+    private readonly struct UnaryRunner<T>(GpuBackend gpu, GpuBuffer<T> x, GpuBuffer<T> y) : IUnaryOperatorRunner<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run<TOp>(TOp op)
+            where TOp : struct, IUnaryOperator<T>
+        {
+            if (y.Length > 0)
+            {
+                gpu.kernels.Get<ArrayView<T>, ArrayView<T>, TOp>(ElementwiseKernels.Unary<T, TOp>)(gpu.Elementwise(y.Length), x.View, y.View, op);
+            }
+        }
+    }
+
+    /// <summary>Launches the tensor-scalar kernel with an operator from <see cref="BinaryOps"/>.</summary>
+    private readonly struct ScalarRunner<T>(GpuBackend gpu, GpuBuffer<T> x, T s, GpuBuffer<T> y) : IBinaryOperatorRunner<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run<TOp>(TOp op)
+            where TOp : struct, IBinaryOperator<T>
+        {
+            if (y.Length > 0)
+            {
+                gpu.kernels.Get<ArrayView<T>, T, ArrayView<T>, TOp>(ElementwiseKernels.Scalar<T, TOp>)(gpu.Elementwise(y.Length), x.View, s, y.View, op);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Launches the binary kernel (equal lengths) or the broadcasting one with an operator from
+    /// <see cref="BinaryOps"/> or <see cref="UnaryOps.RunBackward{T, TRunner}"/>; the shapes are
+    /// read only to broadcast, so callers with equal lengths pass none (and allocate none).
+    /// </summary>
+    private readonly struct BinaryRunner<T>(GpuBackend gpu, GpuBuffer<T> a, Shape? aShape, GpuBuffer<T> b, Shape? bShape, GpuBuffer<T> y, Shape? yShape) : IBinaryOperatorRunner<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run<TOp>(TOp op)
+            where TOp : struct, IBinaryOperator<T>
+        {
+            if (y.Length == 0)
+            {
+                return;
+            }
+
+            if (a.Length == y.Length && b.Length == y.Length)
+            {
+                gpu.kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, TOp>(ElementwiseKernels.Binary<T, TOp>)(gpu.Elementwise(y.Length), a.View, b.View, y.View, op);
+                return;
+            }
+
+            var layout = gpu.Layout(aShape!.Value, bShape!.Value, yShape!.Value, "Binary");
+            gpu.kernels.Get<ArrayView<T>, ArrayView<T>, ArrayView<T>, BroadcastLayout, TOp>(ElementwiseKernels.BroadcastBinary<T, TOp>)(gpu.Elementwise(y.Length), a.View, b.View, y.View, layout, op);
         }
     }
 

@@ -12,6 +12,10 @@ public sealed partial class Tensor
     /// <summary>Rectified linear unit max(x, 0); its gradient at 0 is 0.</summary>
     public Tensor Relu() => Elementwise.Unary(UnaryOp.Relu, this);
 
+    /// <summary>Leaky ReLU: x where x &gt; 0, else <paramref name="negativeSlope"/>·x (PyTorch's leaky_relu); its gradient at 0 is the slope.</summary>
+    /// <param name="negativeSlope">The slope for x ≤ 0 (PyTorch's default, 0.01).</param>
+    public Tensor LeakyRelu(double negativeSlope = 0.01) => Elementwise.Unary(new UnaryFunction(UnaryOp.LeakyRelu, negativeSlope), this);
+
     /// <summary>Hyperbolic tangent.</summary>
     public Tensor Tanh() => Elementwise.Unary(UnaryOp.Tanh, this);
 

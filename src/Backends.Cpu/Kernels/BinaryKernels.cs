@@ -1,79 +1,31 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using TensorGrad.Backends.Operators;
 
 namespace TensorGrad.Backends.Cpu.Kernels;
 
-/// <summary>Elementwise binary kernels with NumPy broadcasting, vectorized with Vector512/Vector256.</summary>
+/// <summary>Elementwise binary kernels with NumPy broadcasting: Core's operators in <see cref="VectorLoop"/>, split over cores when large.</summary>
 internal static class BinaryKernels
 {
     public static void Apply<T>(BinaryOp op, T[] a, Shape aShape, T[] b, Shape bShape, T[] y, Shape yShape)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var args = new Args<T>(a, aShape, b, bShape, y, yShape);
-        switch (op)
-        {
-            case BinaryOp.Add: Broadcast<T, AddOperator<T>>(args); break;
-            case BinaryOp.Sub: Broadcast<T, SubOperator<T>>(args); break;
-            case BinaryOp.Mul: Broadcast<T, MulOperator<T>>(args); break;
-            case BinaryOp.Div: Broadcast<T, DivOperator<T>>(args); break;
-            case BinaryOp.ReluBackward: Broadcast<T, ReluBackwardOperator<T>>(args); break;
-            case BinaryOp.SigmoidBackward: Broadcast<T, SigmoidBackwardOperator<T>>(args); break;
-            case BinaryOp.TanhBackward: Broadcast<T, TanhBackwardOperator<T>>(args); break;
-            default: throw new NotSupportedException($"Binary op {op} is not implemented on the CPU backend.");
-        }
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        BinaryOps.Run<T, BroadcastRunner<T>>(op, new BroadcastRunner<T>(new Args<T>(a, aShape, b, bShape, y, yShape)));
 
-    /// <summary><c>y[i] = op(a[i], s)</c> (or <c>op(s, a[i])</c> when <paramref name="scalarFirst"/>).</summary>
-    public static void WithScalar<T, TOp>(T[] x, T s, T[] y, bool scalarFirst)
+    private static void VectorVector<T, TOp>(TOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : IBinaryOperator<T>
-    {
-        CpuParallel.For(y.LongLength, CpuParallel.ElementGrain, (X: x, S: s, Y: y, First: scalarFirst), static (st, start, end) =>
-        {
-            var xs = st.X.AsSpan((int)start, (int)(end - start));
-            var ys = st.Y.AsSpan((int)start, (int)(end - start));
-            if (st.First)
-            {
-                ScalarVector<T, TOp>(st.S, xs, ys);
-            }
-            else
-            {
-                VectorScalar<T, TOp>(xs, st.S, ys);
-            }
-        });
-    }
+        where TOp : struct, IBinaryOperator<T> => VectorLoop.Run<T, BinaryLanes<T, TOp>>(new(op, a, b), y);
 
-    private static void Broadcast<T, TOp>(Args<T> args)
+    private static void VectorScalar<T, TOp>(TOp op, ReadOnlySpan<T> a, T s, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : IBinaryOperator<T>
-    {
-        long n = args.Y.LongLength;
-        if (args.A.LongLength == n && args.B.LongLength == n)
-        {
-            CpuParallel.For(n, CpuParallel.ElementGrain, args, static (s, start, end) =>
-                VectorVector<T, TOp>(s.A.AsSpan((int)start, (int)(end - start)), s.B.AsSpan((int)start, (int)(end - start)), s.Y.AsSpan((int)start, (int)(end - start))));
-        }
-        else if (args.B.Length == 1)
-        {
-            CpuParallel.For(n, CpuParallel.ElementGrain, args, static (s, start, end) =>
-                VectorScalar<T, TOp>(s.A.AsSpan((int)start, (int)(end - start)), s.B[0], s.Y.AsSpan((int)start, (int)(end - start))));
-        }
-        else if (args.A.Length == 1)
-        {
-            CpuParallel.For(n, CpuParallel.ElementGrain, args, static (s, start, end) =>
-                ScalarVector<T, TOp>(s.A[0], s.B.AsSpan((int)start, (int)(end - start)), s.Y.AsSpan((int)start, (int)(end - start))));
-        }
-        else
-        {
-            var plan = new RowPlan<T>(args);
-            CpuParallel.For(plan.Rows, Math.Max(1, CpuParallel.ElementGrain / Math.Max(1, plan.Inner)), plan, static (p, start, end) => Rows<T, TOp>(p, start, end));
-        }
-    }
+        where TOp : struct, IBinaryOperator<T> => VectorLoop.Run<T, ScalarLanes<T, TOp>>(new(op, a, s), y);
 
-    private static void Rows<T, TOp>(RowPlan<T> p, long start, long end)
+    /// <summary><c>y[i] = op(s, b[i])</c>: the vector-scalar loop with the operands swapped.</summary>
+    private static void ScalarVector<T, TOp>(TOp op, T s, ReadOnlySpan<T> b, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : IBinaryOperator<T>
+        where TOp : struct, IBinaryOperator<T> => VectorScalar<T, Swapped<T, TOp>>(new(op), b, s, y);
+
+    private static void Rows<T, TOp>(TOp op, RowPlan<T> p, long start, long end)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IBinaryOperator<T>
     {
         int inner = p.Inner;
         for (long row = start; row < end; row++)
@@ -83,82 +35,61 @@ internal static class BinaryKernels
             bool aFull = p.AInner == inner, bFull = p.BInner == inner;
             if (aFull && bFull)
             {
-                VectorVector<T, TOp>(p.Args.A.AsSpan((int)aOffset, inner), p.Args.B.AsSpan((int)bOffset, inner), y);
+                VectorVector(op, p.Args.A.AsSpan((int)aOffset, inner), p.Args.B.AsSpan((int)bOffset, inner), y);
             }
             else if (aFull)
             {
-                VectorScalar<T, TOp>(p.Args.A.AsSpan((int)aOffset, inner), p.Args.B[bOffset], y);
+                VectorScalar(op, p.Args.A.AsSpan((int)aOffset, inner), p.Args.B[bOffset], y);
             }
             else if (bFull)
             {
-                ScalarVector<T, TOp>(p.Args.A[aOffset], p.Args.B.AsSpan((int)bOffset, inner), y);
+                ScalarVector(op, p.Args.A[aOffset], p.Args.B.AsSpan((int)bOffset, inner), y);
             }
             else
             {
-                y.Fill(TOp.Invoke(p.Args.A[aOffset], p.Args.B[bOffset]));
+                y.Fill(op.Apply(p.Args.A[aOffset], p.Args.B[bOffset]));
             }
         }
     }
 
-    private static void VectorVector<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
+    /// <summary>y = op(a, b) for three buffers of one length: the unary gradients' loop.</summary>
+    internal readonly struct SameShapeRunner<T>(T[] a, T[] b, T[] y) : IBinaryOperatorRunner<T>
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : IBinaryOperator<T>
     {
-        ref T ra = ref MemoryMarshal.GetReference(a);
-        ref T rb = ref MemoryMarshal.GetReference(b);
-        ref T ry = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)y.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
-            {
-                TOp.Invoke(Vector512.LoadUnsafe(ref ra, i), Vector512.LoadUnsafe(ref rb, i)).StoreUnsafe(ref ry, i);
-            }
-        }
-
-        for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
-        {
-            TOp.Invoke(Vector256.LoadUnsafe(ref ra, i), Vector256.LoadUnsafe(ref rb, i)).StoreUnsafe(ref ry, i);
-        }
-
-        for (; i < n; i++)
-        {
-            y[(int)i] = TOp.Invoke(a[(int)i], b[(int)i]);
-        }
+        public void Run<TOp>(TOp op)
+            where TOp : struct, IBinaryOperator<T> =>
+            CpuParallel.For(y.LongLength, CpuParallel.ElementGrain, (A: a, B: b, Y: y, Op: op), static (s, start, end) =>
+                VectorVector(s.Op, s.A.AsSpan((int)start, (int)(end - start)), s.B.AsSpan((int)start, (int)(end - start)), s.Y.AsSpan((int)start, (int)(end - start))));
     }
 
-    private static void VectorScalar<T, TOp>(ReadOnlySpan<T> a, T s, Span<T> y)
+    private readonly struct BroadcastRunner<T>(Args<T> args) : IBinaryOperatorRunner<T>
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : IBinaryOperator<T>
     {
-        ref T ra = ref MemoryMarshal.GetReference(a);
-        ref T ry = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)y.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        public void Run<TOp>(TOp op)
+            where TOp : struct, IBinaryOperator<T>
         {
-            var vs = Vector512.Create(s);
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
+            long n = args.Y.LongLength;
+            if (args.A.LongLength == n && args.B.LongLength == n)
             {
-                TOp.Invoke(Vector512.LoadUnsafe(ref ra, i), vs).StoreUnsafe(ref ry, i);
+                new SameShapeRunner<T>(args.A, args.B, args.Y).Run(op);
+            }
+            else if (args.B.Length == 1)
+            {
+                CpuParallel.For(n, CpuParallel.ElementGrain, (Args: args, Op: op), static (s, start, end) =>
+                    VectorScalar(s.Op, s.Args.A.AsSpan((int)start, (int)(end - start)), s.Args.B[0], s.Args.Y.AsSpan((int)start, (int)(end - start))));
+            }
+            else if (args.A.Length == 1)
+            {
+                CpuParallel.For(n, CpuParallel.ElementGrain, (Args: args, Op: op), static (s, start, end) =>
+                    ScalarVector(s.Op, s.Args.A[0], s.Args.B.AsSpan((int)start, (int)(end - start)), s.Args.Y.AsSpan((int)start, (int)(end - start))));
+            }
+            else
+            {
+                var plan = new RowPlan<T>(args);
+                CpuParallel.For(plan.Rows, Math.Max(1, CpuParallel.ElementGrain / Math.Max(1, plan.Inner)), (Plan: plan, Op: op), static (s, start, end) => Rows(s.Op, s.Plan, start, end));
             }
         }
-
-        var s256 = Vector256.Create(s);
-        for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
-        {
-            TOp.Invoke(Vector256.LoadUnsafe(ref ra, i), s256).StoreUnsafe(ref ry, i);
-        }
-
-        for (; i < n; i++)
-        {
-            y[(int)i] = TOp.Invoke(a[(int)i], s);
-        }
     }
-
-    /// <summary><c>y[i] = op(s, b[i])</c>: the vector-scalar loop with the operands swapped.</summary>
-    private static void ScalarVector<T, TOp>(T s, ReadOnlySpan<T> b, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOp : IBinaryOperator<T> => VectorScalar<T, Swapped<T, TOp>>(b, s, y);
 
     private readonly record struct Args<T>(T[] A, Shape AShape, T[] B, Shape BShape, T[] Y, Shape YShape);
 

@@ -1,73 +1,36 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using TensorGrad.Backends.Operators;
 
 namespace TensorGrad.Backends.Cpu.Kernels;
 
-/// <summary>Elementwise unary and tensor-scalar kernels on TensorPrimitives (vectorized), split over cores when large.</summary>
+/// <summary>Elementwise unary, unary-gradient and tensor-scalar kernels: Core's operators in <see cref="VectorLoop"/>, split over cores when large.</summary>
 internal static class UnaryKernels
 {
-    public static void Apply<T>(UnaryOp op, T[] x, T[] y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CpuParallel.For(y.LongLength, CpuParallel.ElementGrain, (X: x, Y: y, Op: op), static (s, start, end) =>
-            Run(s.Op, s.X.AsSpan((int)start, (int)(end - start)), s.Y.AsSpan((int)start, (int)(end - start))));
-    }
+    public static void Apply<T>(UnaryFunction f, T[] x, T[] y)
+        where T : unmanaged, IFloatingPointIeee754<T> => UnaryOps.Run<T, UnaryRunner<T>>(f, new UnaryRunner<T>(x, y));
+
+    public static void Backward<T>(UnaryFunction f, T[] saved, T[] gradOutput, T[] gradInput)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        UnaryOps.RunBackward<T, BinaryKernels.SameShapeRunner<T>>(f, new BinaryKernels.SameShapeRunner<T>(saved, gradOutput, gradInput));
 
     public static void Scalar<T>(ScalarOp op, T[] x, T s, T[] y)
+        where T : unmanaged, IFloatingPointIeee754<T> => BinaryOps.Run<T, ScalarRunner<T>>(op, new ScalarRunner<T>(x, s, y));
+
+    private readonly struct UnaryRunner<T>(T[] x, T[] y) : IUnaryOperatorRunner<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (op)
-        {
-            case ScalarOp.Add: BinaryKernels.WithScalar<T, AddOperator<T>>(x, s, y, scalarFirst: false); break;
-            case ScalarOp.Mul: BinaryKernels.WithScalar<T, MulOperator<T>>(x, s, y, scalarFirst: false); break;
-            case ScalarOp.ReverseSub: BinaryKernels.WithScalar<T, SubOperator<T>>(x, s, y, scalarFirst: true); break;
-            case ScalarOp.ReverseDiv: BinaryKernels.WithScalar<T, DivOperator<T>>(x, s, y, scalarFirst: true); break;
-            case ScalarOp.Max: BinaryKernels.WithScalar<T, MaxOperator<T>>(x, s, y, scalarFirst: false); break;
-            case ScalarOp.Min: BinaryKernels.WithScalar<T, MinOperator<T>>(x, s, y, scalarFirst: false); break;
-            case ScalarOp.Pow:
-                CpuParallel.For(y.LongLength, CpuParallel.ElementGrain, (X: x, S: s, Y: y), static (st, start, end) =>
-                    TensorPrimitives.Pow(st.X.AsSpan((int)start, (int)(end - start)), st.S, st.Y.AsSpan((int)start, (int)(end - start))));
-                break;
-            default: throw new NotSupportedException($"Scalar op {op} is not implemented on the CPU backend.");
-        }
+        public void Run<TOp>(TOp op)
+            where TOp : struct, IUnaryOperator<T> =>
+            CpuParallel.For(y.LongLength, CpuParallel.ElementGrain, (X: x, Y: y, Op: op), static (s, start, end) =>
+                VectorLoop.Run<T, UnaryLanes<T, TOp>>(new(s.Op, s.X.AsSpan((int)start, (int)(end - start))), s.Y.AsSpan((int)start, (int)(end - start))));
     }
 
-    private static void Run<T>(UnaryOp op, ReadOnlySpan<T> x, Span<T> y)
+    private readonly struct ScalarRunner<T>(T[] x, T s, T[] y) : IBinaryOperatorRunner<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (op)
-        {
-            case UnaryOp.Neg: TensorPrimitives.Negate(x, y); break;
-            case UnaryOp.Square: TensorPrimitives.Multiply(x, x, y); break;
-            case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
-            case UnaryOp.Exp: TensorPrimitives.Exp(x, y); break;
-            case UnaryOp.Log: TensorPrimitives.Log(x, y); break;
-            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, y); break;
-            case UnaryOp.Tanh: TensorPrimitives.Tanh(x, y); break;
-            case UnaryOp.Relu: TensorPrimitives.Max(x, T.Zero, y); break;
-            case UnaryOp.Softplus: Softplus(x, y); break;
-            default: throw new NotSupportedException($"Unary op {op} is not implemented on the CPU backend.");
-        }
-    }
-
-    /// <summary>softplus(x) = max(x, 0) + ln(1 + e^-|x|), in vectorized passes over stack-sized chunks.</summary>
-    private static void Softplus<T>(ReadOnlySpan<T> x, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Span<T> positive = stackalloc T[256];
-        for (int start = 0; start < x.Length; start += positive.Length)
-        {
-            int n = Math.Min(positive.Length, x.Length - start);
-            var xs = x.Slice(start, n);
-            var ys = y.Slice(start, n);
-            var pos = positive[..n];
-            TensorPrimitives.Max(xs, T.Zero, pos);
-            TensorPrimitives.Abs(xs, ys);
-            TensorPrimitives.Negate(ys, ys);
-            TensorPrimitives.Exp(ys, ys);
-            TensorPrimitives.Add(ys, T.One, ys);
-            TensorPrimitives.Log(ys, ys);
-            TensorPrimitives.Add(ys, pos, ys);
-        }
+        public void Run<TOp>(TOp op)
+            where TOp : struct, IBinaryOperator<T> =>
+            CpuParallel.For(y.LongLength, CpuParallel.ElementGrain, (X: x, S: s, Y: y, Op: op), static (st, start, end) =>
+                VectorLoop.Run<T, ScalarLanes<T, TOp>>(new(st.Op, st.X.AsSpan((int)start, (int)(end - start)), st.S), st.Y.AsSpan((int)start, (int)(end - start))));
     }
 }

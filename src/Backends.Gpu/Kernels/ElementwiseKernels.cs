@@ -1,5 +1,6 @@
 using System.Numerics;
 using ILGPU;
+using TensorGrad.Backends.Operators;
 
 namespace TensorGrad.Backends.Gpu.Kernels;
 
@@ -35,43 +36,43 @@ internal static class ElementwiseKernels
         }
     }
 
-    public static void Unary<T, TOp>(ArrayView<T> x, ArrayView<T> y)
+    public static void Unary<T, TOp>(ArrayView<T> x, ArrayView<T> y, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IUnaryOperator<T>
     {
         for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
         {
-            y[i] = TOp.Apply(x[i]);
+            y[i] = op.Apply(x[i]);
         }
     }
 
-    public static void Scalar<T, TOp>(ArrayView<T> x, T scalar, ArrayView<T> y)
+    public static void Scalar<T, TOp>(ArrayView<T> x, T scalar, ArrayView<T> y, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IBinaryOperator<T>
     {
         for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
         {
-            y[i] = TOp.Apply(x[i], scalar);
+            y[i] = op.Apply(x[i], scalar);
         }
     }
 
-    public static void Binary<T, TOp>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> y)
+    public static void Binary<T, TOp>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> y, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IBinaryOperator<T>
     {
         for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
         {
-            y[i] = TOp.Apply(a[i], b[i]);
+            y[i] = op.Apply(a[i], b[i]);
         }
     }
 
-    public static void BroadcastBinary<T, TOp>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> y, BroadcastLayout layout)
+    public static void BroadcastBinary<T, TOp>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> y, BroadcastLayout layout, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IBinaryOperator<T>
     {
         for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
         {
-            y[i] = TOp.Apply(a[layout.OffsetA(i)], b[layout.OffsetB(i)]);
+            y[i] = op.Apply(a[layout.OffsetA(i)], b[layout.OffsetB(i)]);
         }
     }
 
@@ -91,7 +92,7 @@ internal static class ElementwiseKernels
     {
         for (int i = GridLoop.Start; i < y.IntLength; i += GridLoop.Step)
         {
-            y[i] = ReluOperator<T>.Apply(x[i] + bias[i % cols]);
+            y[i] = default(ReluOperator<T>).Apply(x[i] + bias[i % cols]);
         }
     }
 

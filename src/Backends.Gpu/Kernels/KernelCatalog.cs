@@ -1,4 +1,5 @@
 using System.Reflection;
+using TensorGrad.Backends.Operators;
 
 namespace TensorGrad.Backends.Gpu.Kernels;
 
@@ -41,13 +42,11 @@ internal static class KernelCatalog
     /// <summary>Every choice of operator type for the generic parameters after the element type (none for plain kernels).</summary>
     private static IEnumerable<Type[]> Operators(IEnumerable<Type> parameters, Type element)
     {
+        var operators = OperatorTypes(element);
         IEnumerable<Type[]> choices = [[]];
         foreach (var parameter in parameters)
         {
-            var candidates = typeof(KernelCatalog).Assembly.GetTypes()
-                .Where(t => t.IsValueType && t.IsGenericTypeDefinition && t.GetGenericArguments().Length == 1)
-                .Select(t => t.MakeGenericType(element))
-                .Where(t => parameter.GetGenericParameterConstraints().All(c => c.IsGenericType
+            var candidates = operators.Where(t => parameter.GetGenericParameterConstraints().All(c => c.IsGenericType
                     ? t.GetInterfaces().Contains(c.GetGenericTypeDefinition().MakeGenericType(element))
                     : c.IsAssignableFrom(t)))
                 .ToArray();
@@ -55,6 +54,22 @@ internal static class KernelCatalog
         }
 
         return choices;
+    }
+
+    /// <summary>
+    /// The operator types over <paramref name="element"/>: Core's elementwise operators, the gradient
+    /// of each unary one, and this backend's reductions.
+    /// </summary>
+    private static Type[] OperatorTypes(Type element)
+    {
+        var single = new[] { typeof(IUnaryOperator<>).Assembly, typeof(KernelCatalog).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t.IsValueType && t.IsGenericTypeDefinition && t.GetGenericArguments().Length == 1)
+            .Select(t => t.MakeGenericType(element))
+            .ToArray();
+        var unary = typeof(IUnaryOperator<>).MakeGenericType(element);
+        var gradients = single.Where(unary.IsAssignableFrom).Select(t => typeof(UnaryGradient<,>).MakeGenericType(element, t));
+        return [.. single, .. gradients];
     }
 
     private static string TypeName(Type type) =>

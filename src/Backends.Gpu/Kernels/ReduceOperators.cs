@@ -1,4 +1,5 @@
 using System.Numerics;
+using TensorGrad.Backends.Operators;
 
 namespace TensorGrad.Backends.Gpu.Kernels;
 
@@ -25,5 +26,5 @@ internal readonly struct MaxReduction<T> : IReduceOperator<T>
 {
     public static T Identity => T.NegativeInfinity;
 
-    public static T Combine(T a, T b) => MaxOperator<T>.Apply(a, b);
+    public static T Combine(T a, T b) => default(MaxOperator<T>).Apply(a, b);
 }

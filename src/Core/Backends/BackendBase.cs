@@ -37,7 +37,10 @@ public abstract partial class BackendBase : IBackend
     public abstract void Fill(DeviceBuffer destination, double value);
 
     /// <inheritdoc />
-    public abstract void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y);
+    public abstract void Unary(UnaryFunction f, DeviceBuffer x, DeviceBuffer y);
+
+    /// <inheritdoc />
+    public abstract void UnaryBackward(UnaryFunction f, DeviceBuffer saved, DeviceBuffer gradOutput, DeviceBuffer gradInput);
 
     /// <inheritdoc />
     public abstract void Scalar(ScalarOp op, DeviceBuffer x, double scalar, DeviceBuffer y);

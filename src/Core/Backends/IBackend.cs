@@ -39,8 +39,14 @@ public interface IBackend
     /// <summary>Sets every element to <paramref name="value"/>.</summary>
     void Fill(DeviceBuffer destination, double value);
 
-    /// <summary><c>y[i] = op(x[i])</c> for buffers of equal length.</summary>
-    void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y);
+    /// <summary><c>y[i] = f(x[i])</c> for buffers of equal length.</summary>
+    void Unary(UnaryFunction f, DeviceBuffer x, DeviceBuffer y);
+
+    /// <summary>
+    /// The gradient of a unary function: <c>gradInput[i] = gradOutput[i]·f′</c>, where f′ is read from
+    /// <paramref name="saved"/>, f's output if <see cref="UnaryOps.GradientFromOutput"/> says so, else its input.
+    /// </summary>
+    void UnaryBackward(UnaryFunction f, DeviceBuffer saved, DeviceBuffer gradOutput, DeviceBuffer gradInput);
 
     /// <summary><c>y[i] = op(x[i], scalar)</c> for buffers of equal length.</summary>
     void Scalar(ScalarOp op, DeviceBuffer x, double scalar, DeviceBuffer y);

@@ -41,7 +41,10 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
 
     public void Fill(DeviceBuffer destination, double value) => Run(() => real.Fill(destination, value));
 
-    public void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y) => Run(() => real.Unary(op, x, y));
+    public void Unary(UnaryFunction f, DeviceBuffer x, DeviceBuffer y) => Run(() => real.Unary(f, x, y));
+
+    public void UnaryBackward(UnaryFunction f, DeviceBuffer saved, DeviceBuffer gradOutput, DeviceBuffer gradInput) =>
+        Run(() => real.UnaryBackward(f, saved, gradOutput, gradInput));
 
     public void Scalar(ScalarOp op, DeviceBuffer x, double scalar, DeviceBuffer y) => Run(() => real.Scalar(op, x, scalar, y));
 

@@ -29,7 +29,8 @@ public sealed partial class KernelCompilationTests
 
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.Contains("ElementwiseKernels.Unary<Single, SoftplusOperator<Single>>", names);
-        Assert.Contains("ElementwiseKernels.BroadcastBinary<Double, TanhBackwardOperator<Double>>", names);
+        Assert.Contains("ElementwiseKernels.Binary<Double, UnaryGradient<Double, TanhOperator<Double>>>", names);
+        Assert.Contains("ElementwiseKernels.Unary<Single, LeakyReluOperator<Single>>", names);
         Assert.Contains("ReduceKernels.PerGroup<Single, MaxReduction<Single>>", names);
         Assert.Contains("GemmKernel.Gemm<Double>", names);
         Assert.Contains("ElementwiseKernels.ToSingle", names);

@@ -33,7 +33,10 @@ internal sealed class MinimalBackend(Device device) : BackendBase
 
     public override void Fill(DeviceBuffer destination, double value) => Cpu.Fill(destination, value);
 
-    public override void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y) => Cpu.Unary(op, x, y);
+    public override void Unary(UnaryFunction f, DeviceBuffer x, DeviceBuffer y) => Cpu.Unary(f, x, y);
+
+    public override void UnaryBackward(UnaryFunction f, DeviceBuffer saved, DeviceBuffer gradOutput, DeviceBuffer gradInput) =>
+        Cpu.UnaryBackward(f, saved, gradOutput, gradInput);
 
     public override void Scalar(ScalarOp op, DeviceBuffer x, double scalar, DeviceBuffer y) => Cpu.Scalar(op, x, scalar, y);
 

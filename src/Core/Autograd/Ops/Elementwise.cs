@@ -32,13 +32,13 @@ internal static class Elementwise
         return y;
     }
 
-    public static Tensor Unary(UnaryOp op, Tensor x)
+    public static Tensor Unary(UnaryFunction f, Tensor x)
     {
-        var y = Tensor.Result(x.Backend, x.Shape, x.DType, OpNames.Of(op));
-        x.Backend.Unary(op, x.Buffer, y.Buffer);
+        var y = Tensor.Result(x.Backend, x.Shape, x.DType, OpNames.Of(f.Op));
+        x.Backend.Unary(f, x.Buffer, y.Buffer);
         if (Tape.ShouldRecord(x))
         {
-            Tape.Record(new UnaryNode(op, x), y);
+            Tape.Record(new UnaryNode(f, x), y);
         }
 
         return y;
@@ -138,24 +138,19 @@ internal static class Elementwise
         });
     }
 
-    private sealed class UnaryNode(UnaryOp op, Tensor x) : Node
+    /// <summary>The gradient of a unary function: one backend kernel, reading the input or the output as the operator says.</summary>
+    private sealed class UnaryNode(UnaryFunction f, Tensor x) : Node
     {
         public override IReadOnlyList<Tensor> Inputs => [x];
 
-        public override string Name => OpNames.Of(op);
+        public override string Name => OpNames.Of(f.Op);
 
-        public override void Backward(Tensor g) => Backprop.Accumulate(x, op switch
+        public override void Backward(Tensor g)
         {
-            UnaryOp.Neg => -g,
-            UnaryOp.Exp => g * Output,
-            UnaryOp.Log => g / x,
-            UnaryOp.Sqrt => g * 0.5 / Output,
-            UnaryOp.Square => g * 2 * x,
-            UnaryOp.Sigmoid => Binary(BinaryOp.SigmoidBackward, Output, g),
-            UnaryOp.Tanh => Binary(BinaryOp.TanhBackward, Output, g),
-            UnaryOp.Relu => Binary(BinaryOp.ReluBackward, x, g),
-            UnaryOp.Softplus => g * x.Sigmoid(),
-            _ => throw new NotSupportedException($"{op} has no gradient."),
-        });
+            var saved = UnaryOps.GradientFromOutput(f.Op) ? Output : x;
+            var grad = Tensor.Result(g.Backend, x.Shape, x.DType, Name + " backward");
+            g.Backend.UnaryBackward(f, saved.Buffer, g.Buffer, grad.Buffer);
+            Backprop.Accumulate(x, grad);
+        }
     }
 }

@@ -45,7 +45,8 @@ internal static class LinearOp
             if (reluOutput is not null)
             {
                 g = Tensor.Result(backend, gradOutput.Shape, gradOutput.DType, "Linear+ReLU backward");
-                backend.Binary(BinaryOp.ReluBackward, reluOutput.Buffer, reluOutput.Shape, gradOutput.Buffer, gradOutput.Shape, g.Buffer, g.Shape);
+                // ReLU's gradient reads its input's sign, which its output shares.
+                backend.UnaryBackward(UnaryOp.Relu, reluOutput.Buffer, gradOutput.Buffer, g.Buffer);
             }
 
             if (x.RequiresGrad)

@@ -39,6 +39,8 @@ public abstract partial class BackendSuite
         var x = T([-2, 0, 1.5f], 3);
         AssertClose([0.11920292, 0.5, 0.81757448], x.Sigmoid().ToArray());
         AssertClose([0, 0, 1.5], x.Relu().ToArray());
+        AssertClose([-0.02, 0, 1.5], x.LeakyRelu().ToArray());
+        AssertClose([-0.4, 0, 1.5], x.LeakyRelu(0.2).ToArray());
         AssertClose([-0.96402758, 0, 0.90514825], x.Tanh().ToArray());
         AssertClose([0.13533528, 1, 4.48168907], x.Exp().ToArray());
         AssertClose([0.12692801, 0.69314718, 1.70141328], x.Softplus().ToArray());
@@ -72,6 +74,10 @@ public abstract partial class BackendSuite
         AssertClose(a.Select(v => 3.0 - v).ToArray(), (3 - ta).ToArray());
         AssertClose(a.Select(v => 1 / (1 + Math.Exp(-v))).ToArray(), ta.Sigmoid().ToArray());
         AssertClose(a.Select(v => Math.Max(v, 0.0)).ToArray(), ta.Relu().ToArray());
+        AssertClose(a.Select(v => v > 0 ? v : 0.3 * v).ToArray(), ta.LeakyRelu(0.3).ToArray());
+        AssertClose(a.Select(v => Math.Tanh(v)).ToArray(), ta.Tanh().ToArray());
+        AssertClose(a.Select(v => Math.Exp(v)).ToArray(), ta.Exp().ToArray());
+        AssertClose(b.Select(v => Math.Log(v)).ToArray(), tb.Log().ToArray());
         AssertClose(a.Select(v => Math.Log(1 + Math.Exp(v))).ToArray(), ta.Softplus().ToArray());
         AssertClose([a.Sum(v => (double)v)], ta.Sum().ToArray(), 1e-4);
     }

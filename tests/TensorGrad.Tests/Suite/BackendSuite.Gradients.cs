@@ -35,6 +35,7 @@ public abstract partial class BackendSuite
         var away = Tensor.FromArray(x.ToDoubleArray().Select(v => v + (v >= 0 ? 0.1 : -0.1)).ToArray(), x.Shape, Device, DType.Float64);
         away.RequiresGrad = true;
         AssertGradients(t => t[0].Relu(), away);
+        AssertGradients(t => t[0].LeakyRelu(0.2), away);
     }
 
     [Fact]

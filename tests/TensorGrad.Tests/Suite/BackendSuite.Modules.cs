@@ -178,4 +178,15 @@ public abstract partial class BackendSuite
             string.Join(Environment.NewLine, "Sequential(", "  (0): Linear(in=4, out=8, bias=True)", "  (1): ReLU()", "  (2): Linear(in=8, out=1, bias=True)", ")"),
             text);
     }
+
+    [Fact]
+    public void Leaky_relu_module_applies_its_slope_and_prints_it_as_pytorch_does()
+    {
+        var module = new LeakyReLU(0.25);
+        var y = module.Forward(T([-4, 2], 2));
+
+        AssertClose([-1, 2], y.ToArray());
+        Assert.Equal("LeakyReLU(negative_slope=0.25)", module.ToString());
+        Assert.Equal(0.01, new LeakyReLU().NegativeSlope);
+    }
 }

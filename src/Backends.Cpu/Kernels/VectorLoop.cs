@@ -13,15 +13,14 @@ internal interface ILanes<T>
 
     Vector512<T> At512(nuint i);
 
-    /// <summary>The first <paramref name="n"/> (fewer than a Vector256) results, from inputs copied into full vectors.</summary>
-    Vector256<T> Partial(int n);
+    /// <summary>The result at <paramref name="i"/> from the scalar formula: spans shorter than a vector.</summary>
+    T At(int i);
 }
 
 /// <summary>
 /// The one CPU loop that runs every elementwise operator: Vector512 where the hardware accelerates
 /// it, else Vector256. The last vector overlaps the one before and is computed before any store,
-/// so in-place use is safe and every element comes from the vector formula, also for spans
-/// shorter than a vector.
+/// so in-place use is safe; spans shorter than a vector take the scalar formula.
 /// </summary>
 internal static class VectorLoop
 {
@@ -53,22 +52,13 @@ internal static class VectorLoop
 
             last.StoreUnsafe(ref ry, lastStart);
         }
-        else if (n > 0)
+        else
         {
-            Span<T> results = stackalloc T[Vector256<T>.Count];
-            lanes.Partial((int)n).CopyTo(results);
-            results[..(int)n].CopyTo(y);
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = lanes.At(i);
+            }
         }
-    }
-
-    /// <summary><paramref name="x"/>'s first <paramref name="n"/> elements in a vector, zero after.</summary>
-    public static Vector256<T> Padded<T>(ReadOnlySpan<T> x, int n)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Span<T> padded = stackalloc T[Vector256<T>.Count];
-        padded.Clear();
-        x[..n].CopyTo(padded);
-        return Vector256.Create<T>(padded);
     }
 }
 
@@ -83,7 +73,7 @@ internal readonly ref struct UnaryLanes<T, TOp>(TOp op, ReadOnlySpan<T> x) : ILa
 
     public Vector512<T> At512(nuint i) => op.Apply(Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(x), i));
 
-    public Vector256<T> Partial(int n) => op.Apply(VectorLoop.Padded(x, n));
+    public T At(int i) => op.Apply(x[i]);
 }
 
 /// <summary>y[i] = op(a[i], b[i]).</summary>
@@ -100,7 +90,7 @@ internal readonly ref struct BinaryLanes<T, TOp>(TOp op, ReadOnlySpan<T> a, Read
     public Vector512<T> At512(nuint i) =>
         op.Apply(Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(a), i), Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(b), i));
 
-    public Vector256<T> Partial(int n) => op.Apply(VectorLoop.Padded(a, n), VectorLoop.Padded(b, n));
+    public T At(int i) => op.Apply(a[i], b[i]);
 }
 
 /// <summary>y[i] = op(a[i], s).</summary>
@@ -114,5 +104,5 @@ internal readonly ref struct ScalarLanes<T, TOp>(TOp op, ReadOnlySpan<T> a, T s)
 
     public Vector512<T> At512(nuint i) => op.Apply(Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(a), i), Vector512.Create(s));
 
-    public Vector256<T> Partial(int n) => op.Apply(VectorLoop.Padded(a, n), Vector256.Create(s));
+    public T At(int i) => op.Apply(a[i], s);
 }

@@ -30,21 +30,40 @@ public enum UnaryOp
     /// <summary>max(x, 0)</summary>
     Relu,
 
-    /// <summary>ln(1 + eˣ), computed stably as max(x, 0) + ln(1 + e^-|x|).</summary>
+    /// <summary>ln(1 + e^(βx)) / β, and x where βx exceeds the threshold; β = <see cref="UnaryFunction.Parameter"/>, the threshold <see cref="UnaryFunction.Parameter2"/>.</summary>
     Softplus,
 
     /// <summary>x where x &gt; 0, else <see cref="UnaryFunction.Parameter"/>·x (the negative slope).</summary>
     LeakyRelu,
+
+    /// <summary>x where x &gt; 0, else α(eˣ - 1) with α = <see cref="UnaryFunction.Parameter"/>.</summary>
+    Elu,
+
+    /// <summary>x·sigmoid(x).</summary>
+    Silu,
+
+    /// <summary>x·Φ(x), Φ the standard normal distribution function (exact GELU).</summary>
+    Gelu,
+
+    /// <summary>GELU's tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).</summary>
+    GeluTanh,
 }
 
-/// <summary>A unary op with its parameter, if it has one: what <see cref="IBackend.Unary"/> runs.</summary>
+/// <summary>A unary op with its parameters, if it has any: what <see cref="IBackend.Unary"/> runs.</summary>
 /// <param name="Op">The function.</param>
-/// <param name="Parameter">The op's parameter (LeakyRelu's negative slope); 0 for ops without one.</param>
-public readonly record struct UnaryFunction(UnaryOp Op, double Parameter = 0)
+/// <param name="Parameter">The op's first parameter (LeakyRelu's negative slope, Elu's α, Softplus's β); 0 for ops without one.</param>
+/// <param name="Parameter2">The op's second parameter (Softplus's threshold); 0 for ops without one.</param>
+public readonly record struct UnaryFunction(UnaryOp Op, double Parameter = 0, double Parameter2 = 0)
 {
-    /// <summary>An op without a parameter.</summary>
+    /// <summary>An op with PyTorch's default parameters (LeakyRelu 0.01, Elu 1, Softplus β = 1 and threshold 20).</summary>
     /// <param name="op">The op.</param>
-    public static implicit operator UnaryFunction(UnaryOp op) => new(op);
+    public static implicit operator UnaryFunction(UnaryOp op) => op switch
+    {
+        UnaryOp.LeakyRelu => new(op, 0.01),
+        UnaryOp.Elu => new(op, 1),
+        UnaryOp.Softplus => new(op, 1, 20),
+        _ => new(op),
+    };
 }
 
 /// <summary>The dispatch table of unary ops: each op's operator type, handed to a backend's loop.</summary>
@@ -76,8 +95,12 @@ public static class UnaryOps
             case UnaryOp.Sigmoid: runner.Run(default(SigmoidOperator<T>)); break;
             case UnaryOp.Tanh: runner.Run(default(TanhOperator<T>)); break;
             case UnaryOp.Relu: runner.Run(default(ReluOperator<T>)); break;
-            case UnaryOp.Softplus: runner.Run(default(SoftplusOperator<T>)); break;
+            case UnaryOp.Softplus: runner.Run(new SoftplusOperator<T>(T.CreateTruncating(f.Parameter), T.CreateTruncating(f.Parameter2))); break;
             case UnaryOp.LeakyRelu: runner.Run(new LeakyReluOperator<T>(T.CreateTruncating(f.Parameter))); break;
+            case UnaryOp.Elu: runner.Run(new EluOperator<T>(T.CreateTruncating(f.Parameter))); break;
+            case UnaryOp.Silu: runner.Run(default(SiluOperator<T>)); break;
+            case UnaryOp.Gelu: runner.Run(new GeluOperator<T>()); break;
+            case UnaryOp.GeluTanh: runner.Run(new GeluTanhOperator<T>()); break;
             default: throw new ArgumentOutOfRangeException(nameof(f), f.Op, "Unknown unary op.");
         }
     }

@@ -25,4 +25,8 @@ internal static class OpChecks
             throw new ArgumentException($"{op}: {role} must be {rank}-D, got shape {t.Shape} on {t.Device}.");
         }
     }
+
+    /// <summary>A parameter that must be a positive finite number; returns it.</summary>
+    public static double Positive(string op, string name, double value) =>
+        double.IsFinite(value) && value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{op}: {name} must be a positive finite number, got {value}.");
 }

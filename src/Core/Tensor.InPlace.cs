@@ -49,6 +49,13 @@ public sealed partial class Tensor
         Backend.Copy(moved.Buffer, Buffer);
     }
 
+    /// <summary><c>this += value</c> in place, on the device (e.g. a step counter).</summary>
+    public void AddInPlace(double value)
+    {
+        CheckInPlace("AddInPlace", this);
+        Backend.Scalar(ScalarOp.Add, Buffer, value, Buffer);
+    }
+
     /// <summary><c>this *= factor</c> in place (e.g. to rescale an initialization).</summary>
     public void MulInPlace(double factor)
     {

@@ -32,9 +32,9 @@ public static class Checkpoint
         }
 
         var tensors = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (name, parameter) in model.NamedParameters())
+        foreach (var (name, tensor) in model.StateDict())
         {
-            tensors.Add(CheckpointFormat.ModelPrefix + name, parameter);
+            tensors.Add(CheckpointFormat.ModelPrefix + name, tensor);
         }
 
         var strings = new OrderedDictionary<string, string>(StringComparer.Ordinal)

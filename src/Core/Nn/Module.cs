@@ -4,14 +4,16 @@ using TensorGrad.Autograd;
 namespace TensorGrad.Nn;
 
 /// <summary>
-/// Base class of layers and models: a forward function, named parameters, and named child
-/// modules whose parameters are collected recursively with dotted names (<c>"0.weight"</c>),
-/// as in PyTorch. Subclasses register what they own in their constructor with
-/// <see cref="RegisterParameter"/> and <see cref="RegisterModule{TModule}"/>.
+/// Base class of layers and models: a forward function, named parameters, named buffers
+/// (non-trainable state such as BatchNorm's running statistics) and named child modules whose
+/// parameters and buffers are collected recursively with dotted names (<c>"0.weight"</c>), as in
+/// PyTorch. Subclasses register what they own in their constructor with
+/// <see cref="RegisterParameter"/>, <see cref="RegisterBuffer"/> and <see cref="RegisterModule{TModule}"/>.
 /// </summary>
 public abstract class Module
 {
     private readonly List<(string Name, Tensor Parameter)> parameters = [];
+    private readonly List<(string Name, Tensor Buffer)> buffers = [];
     private readonly List<(string Name, Module Module)> children = [];
     private readonly List<Action<Module, Tensor, Tensor>> forwardHooks = [];
 
@@ -67,7 +69,18 @@ public abstract class Module
     public IReadOnlyList<(string Name, Tensor Parameter)> NamedParameters()
     {
         var result = new List<(string, Tensor)>();
-        Collect("", result);
+        Collect("", result, parameters: true, buffers: false);
+        return result;
+    }
+
+    /// <summary>Every buffer (non-trainable state) of this module and its descendants, in registration order.</summary>
+    public IReadOnlyList<Tensor> Buffers() => [.. NamedBuffers().Select(b => b.Buffer)];
+
+    /// <summary>Every buffer with its dotted path (<c>"1.running_mean"</c>), in registration order.</summary>
+    public IReadOnlyList<(string Name, Tensor Buffer)> NamedBuffers()
+    {
+        var result = new List<(string, Tensor)>();
+        Collect("", result, parameters: false, buffers: true);
         return result;
     }
 
@@ -93,15 +106,16 @@ public abstract class Module
     public void ZeroGrad(bool setToNull = true) => GradientSlots.Clear(Parameters(), setToNull);
 
     /// <summary>
-    /// The state dictionary: parameter name → the live parameter tensor, in registration order.
-    /// The tensors are not copies; <see cref="Tensor.Clone"/> them to keep a snapshot.
+    /// The state dictionary: name → the live parameter or buffer tensor, in PyTorch's order (each
+    /// module's parameters, then its buffers, then its children's). The tensors are not copies;
+    /// <see cref="Tensor.Clone"/> them to keep a snapshot.
     /// </summary>
     public OrderedDictionary<string, Tensor> StateDict()
     {
         var state = new OrderedDictionary<string, Tensor>();
-        foreach (var (name, p) in NamedParameters())
+        foreach (var (name, t) in NamedState())
         {
-            state.Add(name, p);
+            state.Add(name, t);
         }
 
         return state;
@@ -122,11 +136,11 @@ public abstract class Module
             throw new ArgumentException($"LoadStateDict into {GetType().Name}: {string.Join("; ", problems)}. Nothing was loaded.", nameof(state));
         }
 
-        foreach (var (name, p) in NamedParameters())
+        foreach (var (name, t) in NamedState())
         {
             if (state.TryGetValue(name, out var source))
             {
-                p.CopyFrom(source);
+                t.CopyFrom(source);
             }
         }
     }
@@ -139,7 +153,7 @@ public abstract class Module
     /// </summary>
     internal List<string> StateDictProblems(IReadOnlyDictionary<string, Tensor> state, bool strict, string keyPrefix = "", string source = "the state dictionary")
     {
-        var own = NamedParameters();
+        var own = NamedState();
         var problems = new List<string>();
         foreach (var (name, p) in own)
         {
@@ -163,7 +177,7 @@ public abstract class Module
         if (strict)
         {
             var names = own.Select(p => p.Name).ToHashSet();
-            problems.AddRange(state.Keys.Where(k => !names.Contains(k)).Select(k => $"'{keyPrefix}{k}' is not a parameter of this model"));
+            problems.AddRange(state.Keys.Where(k => !names.Contains(k)).Select(k => $"'{keyPrefix}{k}' is not a parameter or buffer of this model"));
         }
 
         return problems;
@@ -198,6 +212,24 @@ public abstract class Module
         return tensor;
     }
 
+    /// <summary>
+    /// Registers <paramref name="tensor"/> as a buffer called <paramref name="name"/>: state that is
+    /// saved, loaded and checkpointed with the parameters but not trained (no gradient, not in
+    /// <see cref="Parameters"/>), such as BatchNorm's running statistics.
+    /// </summary>
+    protected Tensor RegisterBuffer(string name, Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        CheckName(name);
+        if (!tensor.IsLeaf || tensor.RequiresGrad)
+        {
+            throw new ArgumentException($"{GetType().Name}: buffer '{name}' ({tensor.Shape}) must be a leaf tensor without gradient.", nameof(tensor));
+        }
+
+        buffers.Add((name, tensor));
+        return tensor;
+    }
+
     /// <summary>Registers <paramref name="module"/> as a child called <paramref name="name"/>.</summary>
     protected TModule RegisterModule<TModule>(string name, TModule module)
         where TModule : Module
@@ -208,16 +240,29 @@ public abstract class Module
         return module;
     }
 
-    private void Collect(string prefix, List<(string, Tensor)> result)
+    /// <summary>Parameters and buffers with their dotted names, in state-dictionary order.</summary>
+    private List<(string Name, Tensor Tensor)> NamedState()
     {
-        foreach (var (name, p) in parameters)
+        var result = new List<(string, Tensor)>();
+        Collect("", result, parameters: true, buffers: true);
+        return result;
+    }
+
+    private void Collect(string prefix, List<(string, Tensor)> result, bool parameters, bool buffers)
+    {
+        if (parameters)
         {
-            result.Add((prefix + name, p));
+            result.AddRange(this.parameters.Select(p => (prefix + p.Name, p.Parameter)));
+        }
+
+        if (buffers)
+        {
+            result.AddRange(this.buffers.Select(b => (prefix + b.Name, b.Buffer)));
         }
 
         foreach (var (name, child) in children)
         {
-            child.Collect($"{prefix}{name}.", result);
+            child.Collect($"{prefix}{name}.", result, parameters, buffers);
         }
     }
 
@@ -247,7 +292,7 @@ public abstract class Module
             throw new ArgumentException($"{GetType().Name}: '{name}' is not a valid name; names are non-empty and have no '.'.", nameof(name));
         }
 
-        if (parameters.Any(p => p.Name == name) || children.Any(c => c.Name == name))
+        if (parameters.Any(p => p.Name == name) || buffers.Any(b => b.Name == name) || children.Any(c => c.Name == name))
         {
             throw new ArgumentException($"{GetType().Name}: the name '{name}' is already registered.", nameof(name));
         }

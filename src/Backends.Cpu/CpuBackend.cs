@@ -281,6 +281,21 @@ public sealed class CpuBackend : BackendBase
     }
 
     /// <inheritdoc />
+    public override void DropoutMask(DeviceBuffer mask, double p, RandomStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ulong offset = stream.Take(mask.Length);
+        if (mask.DType == DType.Float32)
+        {
+            RandomKernels.DropoutMask(F(mask), p, stream.Seed, offset);
+        }
+        else
+        {
+            RandomKernels.DropoutMask(D(mask), p, stream.Seed, offset);
+        }
+    }
+
+    /// <inheritdoc />
     public override void Transpose2D(DeviceBuffer x, int rows, int cols, DeviceBuffer y)
     {
         if (x.DType == DType.Float32)

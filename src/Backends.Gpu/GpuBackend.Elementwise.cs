@@ -65,6 +65,29 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc />
+    public override void DropoutMask(DeviceBuffer mask, double p, RandomStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Bind();
+        ulong firstBlock = stream.Take(mask.Length) / 4;
+        uint threshold = Philox.KeepThreshold(p);
+        double scale = p < 1 ? 1 / (1 - p) : 0;
+        if (mask.Length == 0)
+        {
+            return;
+        }
+
+        if (mask.DType == DType.Float32)
+        {
+            kernels.Get<ArrayView<float>, ulong, ulong, uint, float>(ElementwiseKernels.DropoutMask)(Elementwise(mask.Length), F(mask).View, stream.Seed, firstBlock, threshold, (float)scale);
+        }
+        else
+        {
+            kernels.Get<ArrayView<double>, ulong, ulong, uint, double>(ElementwiseKernels.DropoutMask)(Elementwise(mask.Length), D(mask).View, stream.Seed, firstBlock, threshold, scale);
+        }
+    }
+
+    /// <inheritdoc />
     public override void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
     {
         Bind();

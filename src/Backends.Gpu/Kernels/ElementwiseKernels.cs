@@ -96,6 +96,17 @@ internal static class ElementwiseKernels
         }
     }
 
+    /// <summary>mask[i] = scale where word i of the Philox stream at <paramref name="firstBlock"/> has its top 24 bits ≥ <paramref name="threshold"/>, else 0.</summary>
+    public static void DropoutMask<T>(ArrayView<T> mask, ulong seed, ulong firstBlock, uint threshold, T scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = GridLoop.Start; i < mask.IntLength; i += GridLoop.Step)
+        {
+            var block = Philox.Block(seed, firstBlock + (ulong)(i / 4));
+            mask[i] = block[i % 4] >> 8 >= threshold ? scale : T.Zero;
+        }
+    }
+
     /// <summary>y[r, c] = x[r, c] + bias[c].</summary>
     public static void BiasAdd<T>(ArrayView<T> x, ArrayView<T> bias, ArrayView<T> y, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -70,6 +70,16 @@ public abstract partial class BackendBase : IBackend
     }
 
     /// <inheritdoc />
+    /// <remarks>Default: the mask drawn on the host and uploaded.</remarks>
+    public virtual void DropoutMask(DeviceBuffer mask, double p, RandomStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var host = new double[mask.Length];
+        DropoutMasks.Fill(host, p, stream.Seed, stream.Take(mask.Length));
+        Upload(host, mask);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Default: fill y with zeros, then add x with broadcasting.</remarks>
     public virtual void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
     {

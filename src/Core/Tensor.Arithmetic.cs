@@ -69,6 +69,9 @@ public sealed partial class Tensor
     /// <summary>√x</summary>
     public Tensor Sqrt() => Elementwise.Unary(UnaryOp.Sqrt, this);
 
+    /// <summary>Elementwise absolute value; the gradient at 0 is 0, as in PyTorch.</summary>
+    public Tensor Abs() => Elementwise.Unary(UnaryOp.Abs, this);
+
     /// <summary>x²</summary>
     public Tensor Square() => Elementwise.Unary(UnaryOp.Square, this);
 

@@ -47,6 +47,12 @@ public enum UnaryOp
 
     /// <summary>GELU's tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).</summary>
     GeluTanh,
+
+    /// <summary>|x|</summary>
+    Abs,
+
+    /// <summary>The Huber function ½x² where |x| ≤ δ, else δ(|x| - ½δ), with δ = <see cref="UnaryFunction.Parameter"/>.</summary>
+    Huber,
 }
 
 /// <summary>A unary op with its parameters, if it has any: what <see cref="IBackend.Unary"/> runs.</summary>
@@ -55,13 +61,14 @@ public enum UnaryOp
 /// <param name="Parameter2">The op's second parameter (Softplus's threshold); 0 for ops without one.</param>
 public readonly record struct UnaryFunction(UnaryOp Op, double Parameter = 0, double Parameter2 = 0)
 {
-    /// <summary>An op with PyTorch's default parameters (LeakyRelu 0.01, Elu 1, Softplus β = 1 and threshold 20).</summary>
+    /// <summary>An op with PyTorch's default parameters (LeakyRelu 0.01, Elu 1, Softplus β = 1 and threshold 20, Huber δ = 1).</summary>
     /// <param name="op">The op.</param>
     public static implicit operator UnaryFunction(UnaryOp op) => op switch
     {
         UnaryOp.LeakyRelu => new(op, 0.01),
         UnaryOp.Elu => new(op, 1),
         UnaryOp.Softplus => new(op, 1, 20),
+        UnaryOp.Huber => new(op, 1),
         _ => new(op),
     };
 }
@@ -101,6 +108,8 @@ public static class UnaryOps
             case UnaryOp.Silu: runner.Run(default(SiluOperator<T>)); break;
             case UnaryOp.Gelu: runner.Run(new GeluOperator<T>()); break;
             case UnaryOp.GeluTanh: runner.Run(new GeluTanhOperator<T>()); break;
+            case UnaryOp.Abs: runner.Run(default(AbsOperator<T>)); break;
+            case UnaryOp.Huber: runner.Run(new HuberOperator<T>(T.CreateTruncating(f.Parameter))); break;
             default: throw new ArgumentOutOfRangeException(nameof(f), f.Op, "Unknown unary op.");
         }
     }

@@ -75,6 +75,131 @@ public static class Loss
         return Reduce(LossOps.SoftmaxCrossEntropy(logits, classIds), reduction);
     }
 
+    /// <summary>
+    /// Cross-entropy with class weights and label smoothing, as PyTorch's
+    /// <c>cross_entropy(weight, label_smoothing)</c>: (1 - ε)·NLL(log-softmax, weights) +
+    /// (ε / C)·Σ_c -w_c·log p_c per row; with weights, the mean divides by the summed weights of
+    /// the rows' classes. Without weights and smoothing it is the fused <see cref="CrossEntropy(Tensor, Tensor, Reduction)"/>.
+    /// </summary>
+    /// <param name="logits">Scores [batch, classes].</param>
+    /// <param name="classIds">Class ids [batch].</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <param name="weights">Per-class weights [classes], or null for 1.</param>
+    /// <param name="reduction">How the rows' losses combine.</param>
+    public static Tensor CrossEntropy(Tensor logits, Tensor classIds, double labelSmoothing, Tensor? weights = null, Reduction reduction = Reduction.Mean)
+    {
+        const string name = "CrossEntropy";
+        int classes = ClassLossOps.CheckShapes(name, logits, classIds, weights);
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, $"{name}: labelSmoothing must be in [0, 1].");
+        }
+
+        if (labelSmoothing == 0 && weights is null)
+        {
+            return CrossEntropy(logits, classIds, reduction);
+        }
+
+        var logP = logits.LogSoftmax(-1);
+        var oneHot = ClassLossOps.OneHot(name, classIds, classes);
+        var nll = WeightedNll(logP, oneHot, weights, reduction);
+        if (labelSmoothing == 0)
+        {
+            return nll;
+        }
+
+        var smooth = -(weights is null ? logP : logP * weights).Sum(1);
+        var smoothed = reduction switch
+        {
+            Reduction.None => smooth,
+            Reduction.Sum => smooth.Sum(),
+            _ => weights is null ? smooth.Mean() : smooth.Sum() / (oneHot * weights).Sum(),
+        };
+        return (nll * (1 - labelSmoothing)) + (smoothed * (labelSmoothing / classes));
+    }
+
+    /// <summary>
+    /// Negative log-likelihood of log-probabilities [batch, classes] (e.g. from
+    /// <see cref="Tensor.LogSoftmax"/>) against class ids [batch], as PyTorch's <c>nll_loss</c>:
+    /// -w[y]·logp[y] per row; with weights, the mean divides by the summed weights of the rows' classes.
+    /// </summary>
+    /// <param name="logProbabilities">Log-probabilities [batch, classes].</param>
+    /// <param name="classIds">Class ids [batch].</param>
+    /// <param name="weights">Per-class weights [classes], or null for 1.</param>
+    /// <param name="reduction">How the rows' losses combine.</param>
+    public static Tensor Nll(Tensor logProbabilities, Tensor classIds, Tensor? weights = null, Reduction reduction = Reduction.Mean)
+    {
+        int classes = ClassLossOps.CheckShapes("Nll", logProbabilities, classIds, weights);
+        return WeightedNll(logProbabilities, ClassLossOps.OneHot("Nll", classIds, classes), weights, reduction);
+    }
+
+    /// <summary>Mean absolute error (PyTorch's <c>l1_loss</c>) between tensors of one shape.</summary>
+    public static Tensor L1(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("L1", prediction, target);
+        var difference = prediction - target;
+        var absolute = difference.Abs();
+        difference.ReleaseIfUnowned();
+        return Reduce(absolute, reduction);
+    }
+
+    /// <summary>Huber loss (PyTorch's <c>huber_loss</c>): ½d² where |d| ≤ δ, else δ(|d| - ½δ), with d = prediction - target.</summary>
+    /// <param name="prediction">The prediction.</param>
+    /// <param name="target">The target, of the prediction's shape.</param>
+    /// <param name="delta">δ &gt; 0 (default 1).</param>
+    /// <param name="reduction">How the elements' losses combine.</param>
+    public static Tensor Huber(Tensor prediction, Tensor target, double delta = 1, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("Huber", prediction, target);
+        return Reduce(HuberOf(prediction, target, OpChecks.Positive("Huber", "delta", delta)), reduction);
+    }
+
+    /// <summary>Smooth L1 loss (PyTorch's <c>smooth_l1_loss</c>): ½d²/β where |d| &lt; β, else |d| - ½β; β = 0 is the L1 loss.</summary>
+    /// <param name="prediction">The prediction.</param>
+    /// <param name="target">The target, of the prediction's shape.</param>
+    /// <param name="beta">β ≥ 0 (default 1).</param>
+    /// <param name="reduction">How the elements' losses combine.</param>
+    public static Tensor SmoothL1(Tensor prediction, Tensor target, double beta = 1, Reduction reduction = Reduction.Mean)
+    {
+        if (beta == 0)
+        {
+            return L1(prediction, target, reduction);
+        }
+
+        SameShape("SmoothL1", prediction, target);
+        var huber = HuberOf(prediction, target, OpChecks.Positive("SmoothL1", "beta", beta));
+        var perElement = huber / beta;
+        huber.ReleaseIfUnowned();
+        return Reduce(perElement, reduction);
+    }
+
+    private static Tensor HuberOf(Tensor prediction, Tensor target, double delta)
+    {
+        var difference = prediction - target;
+        var huber = Elementwise.Unary(new Backends.UnaryFunction(Backends.UnaryOp.Huber, delta), difference);
+        difference.ReleaseIfUnowned();
+        return huber;
+    }
+
+    /// <summary>-w[y]·logp[y] per row, reduced as PyTorch's nll_loss (the weighted mean divides by Σ w[y]).</summary>
+    private static Tensor WeightedNll(Tensor logP, Tensor oneHot, Tensor? weights, Reduction reduction)
+    {
+        var picked = (logP * oneHot).Sum(1);
+        if (weights is null)
+        {
+            return Reduce(-picked, reduction);
+        }
+
+        var rowWeights = (oneHot * weights).Sum(1);
+        var perRow = -(picked * rowWeights);
+        return reduction switch
+        {
+            Reduction.None => perRow,
+            Reduction.Sum => perRow.Sum(),
+            _ => perRow.Sum() / rowWeights.Sum(),
+        };
+    }
+
     /// <summary>Reduces the per-element losses (made by the loss itself) and releases them when unowned.</summary>
     private static Tensor Reduce(Tensor perElement, Reduction reduction)
     {

@@ -36,6 +36,15 @@ public abstract partial class BackendSuite
         }
     }
 
+    protected static void AssertClose(double[] expected, double[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+
     protected void AssertGradients(Func<Tensor[], Tensor> f, params Tensor[] inputs)
     {
         var result = GradCheck.Check(f, inputs);

@@ -242,3 +242,32 @@ public readonly struct LogOperator<T> : IUnaryOperator<T>
     /// <inheritdoc />
     public Vector512<T> Backward(Vector512<T> saved, Vector512<T> g) => g / saved;
 }
+
+/// <summary>|x|; gradient g·sign(x), 0 at 0 (as PyTorch).</summary>
+/// <typeparam name="T">float or double.</typeparam>
+public readonly struct AbsOperator<T> : IUnaryOperator<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc />
+    public static bool GradientFromOutput => false;
+
+    /// <inheritdoc />
+    public T Apply(T x) => T.Abs(x);
+
+    /// <inheritdoc />
+    public Vector256<T> Apply(Vector256<T> x) => Vector256.Abs(x);
+
+    /// <inheritdoc />
+    public Vector512<T> Apply(Vector512<T> x) => Vector512.Abs(x);
+
+    /// <inheritdoc />
+    public T Backward(T saved, T g) => saved > T.Zero ? g : (saved < T.Zero ? -g : T.Zero);
+
+    /// <inheritdoc />
+    public Vector256<T> Backward(Vector256<T> saved, Vector256<T> g) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(saved, Vector256<T>.Zero), g, Vector256.ConditionalSelect(Vector256.LessThan(saved, Vector256<T>.Zero), -g, Vector256<T>.Zero));
+
+    /// <inheritdoc />
+    public Vector512<T> Backward(Vector512<T> saved, Vector512<T> g) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(saved, Vector512<T>.Zero), g, Vector512.ConditionalSelect(Vector512.LessThan(saved, Vector512<T>.Zero), -g, Vector512<T>.Zero));
+}

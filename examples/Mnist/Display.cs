@@ -1,4 +1,5 @@
 using Spectre.Console;
+using TensorGrad.Examples.Common;
 
 namespace MnistExample;
 

@@ -6,6 +6,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using MnistExample;
+using TensorGrad.Examples.Common;
 
 // Numbers print the same everywhere (1,234.5), so logs of different machines compare.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

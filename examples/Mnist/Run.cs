@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TensorGrad.Data;
+using TensorGrad.Examples.Common;
 
 namespace MnistExample;
 

@@ -1,13 +1,13 @@
 using TensorGrad.Data;
 
-namespace MnistExample;
+namespace TensorGrad.Examples.Common;
 
 /// <summary>
 /// Data augmentation for a small training set: shifted copies of every digit. A digit moved by a
 /// pixel or two is the same digit, so the copies teach the network translation tolerance that
 /// 8,000 samples alone do not.
 /// </summary>
-internal static class Augment
+public static class Augment
 {
     /// <summary>The largest shift, in pixels, along each axis.</summary>
     public const int MaxShift = 2;

@@ -50,6 +50,10 @@ var plot = new Option<string>("--plot")
     HelpName = "path",
 };
 
+var norm = new Option<string>("--norm") { Description = "Normalization after each hidden Linear layer: none, batch (BatchNorm1d) or layer (LayerNorm)", DefaultValueFactory = _ => "none" };
+norm.AcceptOnlyFromAmong("none", "batch", "layer");
+var dropout = Checked("--dropout", "Dropout probability after each hidden layer's ReLU; 0 for none", 0.0, v => v is >= 0 and < 1, "in [0, 1)");
+
 var graph = new Option<bool>("--graph")
 {
     Description = "Capture the training step (forward, loss, backward) in a KernelGraph on the first batch and replay it for every full batch: no per-step allocation",
@@ -57,7 +61,7 @@ var graph = new Option<bool>("--graph")
 
 var root = new RootCommand("Train an MLP on MNIST digits with TensorGrad.")
 {
-    data, device, epochs, batchSize, augment, lr, optimizer, hidden, seed, checkpoint, resume, plot, expect, graph,
+    data, device, epochs, batchSize, augment, lr, optimizer, hidden, norm, dropout, seed, checkpoint, resume, plot, expect, graph,
 };
 root.SetAction(result =>
 {
@@ -96,7 +100,7 @@ root.SetAction(result =>
     int[] widths = result.GetResult(hidden) is null ? defaultHidden : result.GetValue(hidden)!;
     string plotPath = result.GetValue(plot)!;
     var settings = new Settings(directory, chosen, result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(augment),
-        learningRate, optimizerName, widths, result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
+        learningRate, optimizerName, widths, result.GetValue(norm)!, result.GetValue(dropout), result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
         result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph));
     return Run.Execute(settings);
 });

@@ -11,6 +11,8 @@ namespace MnistExample;
 /// <param name="Optimizer">"adam" or "sgd" (with momentum 0.9).</param>
 /// <param name="ShiftedCopies">Shifted copies of each training digit added to the training set (0: none).</param>
 /// <param name="Hidden">Hidden layer widths, input to output.</param>
+/// <param name="Norm">Normalization after each hidden Linear layer: "none", "batch" or "layer".</param>
+/// <param name="Dropout">Dropout probability after each hidden layer's ReLU (0: none).</param>
 /// <param name="Seed">Seed of the initialization and of the shuffling.</param>
 /// <param name="CheckpointPath">Where to save after each epoch, or null.</param>
 /// <param name="ResumePath">Checkpoint to resume from, or null.</param>
@@ -26,6 +28,8 @@ internal sealed record Settings(
     double LearningRate,
     string Optimizer,
     int[] Hidden,
+    string Norm,
+    double Dropout,
     int Seed,
     string? CheckpointPath,
     string? ResumePath,
@@ -44,6 +48,8 @@ internal sealed record Settings(
         ["lr"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["batch_size"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["augment"] = ShiftedCopies.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["norm"] = Norm,
+        ["dropout"] = Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

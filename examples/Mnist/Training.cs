@@ -30,7 +30,10 @@ internal sealed class Training : IDisposable
     private Tensor? graphImages;
     private Tensor? graphLabels;
 
-    /// <summary>Builds the model (784-hidden…-10, ReLU) and its optimizer from <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// Builds the model (784-hidden…-10; each hidden Linear followed by the chosen normalization,
+    /// ReLU and dropout) and its optimizer from <paramref name="settings"/>.
+    /// </summary>
     /// <param name="settings">The run's settings.</param>
     /// <param name="stepsPerEpoch">Optimizer steps per epoch (batches), for the learning-rate schedule.</param>
     public Training(Settings settings, int stepsPerEpoch)
@@ -39,10 +42,21 @@ internal sealed class Training : IDisposable
         Init.ManualSeed(settings.Seed);
         Model = new Sequential();
         int inputs = DataSet.Pixels;
-        foreach (int width in settings.Hidden)
+        for (int layer = 0; layer < settings.Hidden.Length; layer++)
         {
+            int width = settings.Hidden[layer];
             Model.Add(new Linear(inputs, width, settings.Device));
+            if (settings.Norm != "none")
+            {
+                Model.Add(settings.Norm == "batch" ? new BatchNorm1d(width, device: settings.Device) : new LayerNorm(width, device: settings.Device));
+            }
+
             Model.Add(new ReLU());
+            if (settings.Dropout > 0)
+            {
+                Model.Add(new Dropout(settings.Dropout, seed: settings.Seed + layer));
+            }
+
             inputs = width;
         }
 

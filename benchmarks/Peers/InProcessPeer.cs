@@ -47,6 +47,8 @@ public abstract class InProcessPeer : IPeer
         WorkloadKind.Tiny => TinyStep(),
         WorkloadKind.Sgemm => Sgemm(workload.Size),
         WorkloadKind.Add => AddOne(),
+        WorkloadKind.NormMlp => NormMlpStep(workload.Size),
+        WorkloadKind.LayerNorm => LayerNormStep(),
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "Unknown workload kind."),
     };
 
@@ -61,6 +63,12 @@ public abstract class InProcessPeer : IPeer
 
     /// <summary>One add of two 1-element tensors.</summary>
     protected abstract Action AddOne();
+
+    /// <summary>One Adam step of the MLP with BatchNorm1d and Dropout(0.2) after each hidden Linear.</summary>
+    protected abstract Action NormMlpStep(int batch);
+
+    /// <summary>LayerNorm(1024) forward and backward (of the sum of its output times a fixed tensor) on [512, 1024], with an SGD step of rate 1e-9 that zeroes the gradients as the other steps do.</summary>
+    protected abstract Action LayerNormStep();
 
     /// <summary>Keeps <paramref name="item"/> until the peer is disposed.</summary>
     protected T Keep<T>(T item)

@@ -36,6 +36,36 @@ public sealed class TensorGradPeer(bool replayed) : InProcessPeer
         return Step(optimizer, () => Loss.CrossEntropy(model.Forward(x), y));
     }
 
+    protected override Action NormMlpStep(int batch)
+    {
+        var cpu = Device.Cpu;
+        var model = new Sequential(
+            new Linear(784, 256, cpu, seed: 1),
+            new BatchNorm1d(256, device: cpu),
+            new ReLU(),
+            new Dropout(0.2, seed: 4),
+            new Linear(256, 128, cpu, seed: 2),
+            new BatchNorm1d(128, device: cpu),
+            new ReLU(),
+            new Dropout(0.2, seed: 5),
+            new Linear(128, 10, cpu, seed: 3));
+        var adam = new Adam(model.Parameters(), lr: 1e-3);
+        var x = Keep(Tensor.Rand([batch, 784], seed: 1, device: cpu));
+        var y = Keep(Tensor.FromArray([.. Enumerable.Range(0, batch).Select(i => (float)(i % 10))], new Shape(batch), cpu));
+        return Step(adam, () => Loss.CrossEntropy(model.Forward(x), y));
+    }
+
+    protected override Action LayerNormStep()
+    {
+        var cpu = Device.Cpu;
+        var layer = new LayerNorm(1024, device: cpu);
+        var x = Keep(Tensor.Rand([512, 1024], seed: 1, device: cpu));
+        x.RequiresGrad = true;
+        var weights = Keep(Tensor.Rand([512, 1024], seed: 2, device: cpu));
+        var parameters = new Sgd([x, .. layer.Parameters()], lr: 1e-9);
+        return Step(parameters, () => (layer.Forward(x) * weights).Sum());
+    }
+
     protected override Action TinyStep()
     {
         var cpu = Device.Cpu;

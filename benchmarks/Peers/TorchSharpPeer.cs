@@ -72,6 +72,27 @@ public sealed class TorchSharpPeer : InProcessPeer
         return () => Step(optimizer, () => nn.functional.cross_entropy(model.forward(x), y));
     }
 
+    protected override Action NormMlpStep(int batch)
+    {
+        var model = Keep(nn.Sequential(
+            nn.Linear(784, 256), nn.BatchNorm1d(256), nn.ReLU(), nn.Dropout(0.2),
+            nn.Linear(256, 128), nn.BatchNorm1d(128), nn.ReLU(), nn.Dropout(0.2),
+            nn.Linear(128, 10)));
+        var adam = optim.Adam(model.parameters(), 1e-3);
+        var x = Keep(torch.rand(batch, 784));
+        var y = Keep(torch.tensor(Enumerable.Range(0, batch).Select(i => (long)(i % 10)).ToArray()));
+        return () => Step(adam, () => nn.functional.cross_entropy(model.forward(x), y));
+    }
+
+    protected override Action LayerNormStep()
+    {
+        var layer = Keep(nn.LayerNorm(1024));
+        var x = Keep(new TorchSharp.Modules.Parameter(torch.rand(512, 1024)));
+        var weights = Keep(torch.rand(512, 1024));
+        var sgd = optim.SGD(layer.parameters().Append(x), 1e-9);
+        return () => Step(sgd, () => (layer.forward(x) * weights).sum());
+    }
+
     protected override Action TinyStep()
     {
         var model = Keep(nn.Sequential(nn.Linear(4, 8), nn.Sigmoid(), nn.Linear(8, 1), nn.Sigmoid()));

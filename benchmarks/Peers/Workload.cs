@@ -14,6 +14,12 @@ public enum WorkloadKind
 
     /// <summary>An add of two one-element tensors that do not require gradients.</summary>
     Add,
+
+    /// <summary>A training step of the 784-256-128-10 MLP with BatchNorm1d and Dropout(0.2) after each hidden Linear, Adam.</summary>
+    NormMlp,
+
+    /// <summary>LayerNorm(1024) forward and backward on a [512, 1024] input.</summary>
+    LayerNorm,
 }
 
 /// <summary>
@@ -37,6 +43,8 @@ public sealed record Workload(WorkloadKind Kind, int Size, string Optimizer)
         WorkloadKind.Mlp => $"mlp-{Optimizer}-{Size}",
         WorkloadKind.Tiny => "tiny-sgd",
         WorkloadKind.Sgemm => $"sgemm-{Size}",
+        WorkloadKind.NormMlp => $"mlpnorm-adam-{Size}",
+        WorkloadKind.LayerNorm => "layernorm-512x1024",
         _ => "add-1",
     };
 
@@ -46,6 +54,8 @@ public sealed record Workload(WorkloadKind Kind, int Size, string Optimizer)
         WorkloadKind.Mlp => $"MLP 784-256-128-10 step, {(Optimizer == "sgd" ? "SGD" : "Adam")}, batch {Size}",
         WorkloadKind.Tiny => "4-8-1 sigmoid step, MSE, SGD, 4 samples",
         WorkloadKind.Sgemm => $"SGEMM {Size}×{Size}×{Size}",
+        WorkloadKind.NormMlp => $"MLP step with BatchNorm and Dropout, Adam, batch {Size}",
+        WorkloadKind.LayerNorm => "LayerNorm [512, 1024] forward + backward",
         _ => "add of two 1-element tensors (no grad)",
     };
 
@@ -56,7 +66,7 @@ public sealed record Workload(WorkloadKind Kind, int Size, string Optimizer)
     /// </summary>
     public double Flops => Kind switch
     {
-        WorkloadKind.Mlp => 2.0 * Size * ((2 * MlpMacsPerSample) + MlpInputGradientMacsPerSample),
+        WorkloadKind.Mlp or WorkloadKind.NormMlp => 2.0 * Size * ((2 * MlpMacsPerSample) + MlpInputGradientMacsPerSample),
         WorkloadKind.Sgemm => 2.0 * Size * Size * Size,
         _ => 0,
     };
@@ -80,6 +90,8 @@ public sealed record Workload(WorkloadKind Kind, int Size, string Optimizer)
         }
 
         list.Add(new Workload(WorkloadKind.Add, 0, ""));
+        list.Add(new Workload(WorkloadKind.NormMlp, 128, "adam"));
+        list.Add(new Workload(WorkloadKind.LayerNorm, 0, ""));
         return list;
     }
 }

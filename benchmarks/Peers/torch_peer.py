@@ -8,7 +8,8 @@ libraries. Protocol (one line each way):
     measure <workload> <warmup> <sample> <samples>  -> "ok <median seconds per call>" or "error <reason>"
     quit                                            -> exit
 
-Workload ids are those of Workload.cs: mlp-sgd-32, mlp-adam-512, tiny-sgd, sgemm-1024, add-1.
+Workload ids are those of Workload.cs: mlp-sgd-32, mlp-adam-512, tiny-sgd, sgemm-1024, add-1,
+mlpnorm-adam-128, layernorm-512x1024.
 Timing is the same as TimingSettings.cs: warm up for at least <warmup> seconds (two calls at
 least), choose calls per sample so a sample lasts about <sample> seconds, time <samples> samples
 and report the median time per call.
@@ -55,6 +56,22 @@ def make_step(torch, workload):
         x = torch.rand(batch, 784)
         y = torch.arange(batch) % 10
         return lambda: train_step(optimizer, lambda: functional.cross_entropy(model(x), y))
+    if parts[0] == "mlpnorm":
+        batch = int(parts[2])
+        model = nn.Sequential(
+            nn.Linear(784, 256), nn.BatchNorm1d(256), nn.ReLU(), nn.Dropout(0.2),
+            nn.Linear(256, 128), nn.BatchNorm1d(128), nn.ReLU(), nn.Dropout(0.2),
+            nn.Linear(128, 10))
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        x = torch.rand(batch, 784)
+        y = torch.arange(batch) % 10
+        return lambda: train_step(optimizer, lambda: functional.cross_entropy(model(x), y))
+    if workload == "layernorm-512x1024":
+        layer = nn.LayerNorm(1024)
+        x = torch.rand(512, 1024, requires_grad=True)
+        weights = torch.rand(512, 1024)
+        optimizer = torch.optim.SGD(list(layer.parameters()) + [x], lr=1e-9)
+        return lambda: train_step(optimizer, lambda: (layer(x) * weights).sum())
     if parts[0] == "tiny":
         model = nn.Sequential(nn.Linear(4, 8), nn.Sigmoid(), nn.Linear(8, 1), nn.Sigmoid())
         optimizer = torch.optim.SGD(model.parameters(), lr=0.5)

@@ -281,6 +281,32 @@ public sealed class CpuBackend : BackendBase
     }
 
     /// <inheritdoc />
+    public override void LayerNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int rows, int cols, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd)
+    {
+        if (x.DType == DType.Float32)
+        {
+            NormalizationKernels.LayerNorm(F(x), weight is null ? null : F(weight), bias is null ? null : F(bias), rows, cols, (float)eps, F(y), F(mean), F(rstd));
+        }
+        else
+        {
+            NormalizationKernels.LayerNorm(D(x), weight is null ? null : D(weight), bias is null ? null : D(bias), rows, cols, eps, D(y), D(mean), D(rstd));
+        }
+    }
+
+    /// <inheritdoc />
+    public override void LayerNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer rstd, int rows, int cols, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias)
+    {
+        if (x.DType == DType.Float32)
+        {
+            NormalizationKernels.LayerNormBackward(F(gradY), F(x), weight is null ? null : F(weight), F(mean), F(rstd), rows, cols, F(gradX), gradWeight is null ? null : F(gradWeight), gradBias is null ? null : F(gradBias));
+        }
+        else
+        {
+            NormalizationKernels.LayerNormBackward(D(gradY), D(x), weight is null ? null : D(weight), D(mean), D(rstd), rows, cols, D(gradX), gradWeight is null ? null : D(gradWeight), gradBias is null ? null : D(gradBias));
+        }
+    }
+
+    /// <inheritdoc />
     public override void DropoutMask(DeviceBuffer mask, double p, RandomStream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -97,6 +97,19 @@ public interface IBackend
     /// </summary>
     void Linear(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, int rows, int inFeatures, int outFeatures, bool relu, DeviceBuffer y);
 
+    /// <summary>
+    /// Layer normalization of each row of x [rows, cols]: <c>y = (x - mean)·rstd·weight + bias</c>
+    /// with rstd = 1/√(biased variance + eps); weight and bias [cols] are optional. Writes each
+    /// row's mean and rstd [rows] for the backward.
+    /// </summary>
+    void LayerNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int rows, int cols, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd);
+
+    /// <summary>
+    /// The gradients of <see cref="LayerNorm"/>: gradX [rows, cols], and (when given) gradWeight
+    /// and gradBias [cols] summed over the rows; all are overwritten.
+    /// </summary>
+    void LayerNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer rstd, int rows, int cols, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias);
+
     /// <summary>Softmax (or log-softmax when <paramref name="log"/>) of x [outer, axis, inner] along the middle dimension, stable for large inputs.</summary>
     void Softmax(DeviceBuffer x, int outer, int axis, int inner, bool log, DeviceBuffer y);
 

@@ -73,6 +73,12 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
 
     public void Softmax(DeviceBuffer x, int outer, int axis, int inner, bool log, DeviceBuffer y) => Run(() => real.Softmax(x, outer, axis, inner, log, y));
 
+    public void LayerNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int rows, int cols, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd) =>
+        Run(() => real.LayerNorm(x, weight, bias, rows, cols, eps, y, mean, rstd));
+
+    public void LayerNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer rstd, int rows, int cols, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias) =>
+        Run(() => real.LayerNormBackward(gradY, x, weight, mean, rstd, rows, cols, gradX, gradWeight, gradBias));
+
     public void SoftmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, int rows, int classes, DeviceBuffer losses, DeviceBuffer probabilities) =>
         Run(() => real.SoftmaxCrossEntropy(logits, labels, rows, classes, losses, probabilities));
 

@@ -1,3 +1,5 @@
+using TensorGrad.Autograd.Ops;
+
 namespace TensorGrad.Nn;
 
 /// <summary>
@@ -69,11 +71,12 @@ public sealed class LayerNorm : Module
             throw new ArgumentException($"LayerNorm({NormalizedShape}): the input is {input.Shape} on {input.Device}; its last {rank} dimension(s) must be {NormalizedShape}.", nameof(input));
         }
 
-        var rows = input.Reshape(-1, checked((int)NormalizedShape.Size));
-        var centered = rows - rows.Mean(1, keepDim: true);
-        var variance = centered.Square().Mean(1, keepDim: true);
-        var y = (centered / (variance + Eps).Sqrt()).Reshape(input.Shape);
-        return Weight is null ? y : (y * Weight) + Bias!;
+        int cols = checked((int)NormalizedShape.Size);
+        var rows = input.Reshape(-1, cols);
+        var y = rank == 1
+            ? LayerNormOp.Forward(rows, Weight, Bias, Eps)
+            : LayerNormOp.Forward(rows, Weight?.Reshape(cols), Bias?.Reshape(cols), Eps);
+        return y.Reshape(input.Shape);
     }
 
     /// <inheritdoc />

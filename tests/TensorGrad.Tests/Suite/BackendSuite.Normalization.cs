@@ -65,6 +65,11 @@ public abstract partial class BackendSuite
         ln.Bias!.CopyFrom(Tensor.Rand(new Shape(features), r, -0.5, 0.5, Device, DType.Float64));
         AssertGradients(t => (ln.Forward(t[0]) * t[0]).Sum(), x);
         AssertGradients(t => ln.Forward(x) * t[0], ln.Weight);
+        AssertGradients(t => ln.Forward(x) * (t[0] + 1), ln.Bias!);
+        var planes = new LayerNorm(new Shape(2, features), device: Device, dtype: DType.Float64);
+        planes.Weight!.CopyFrom(Tensor.Rand(new Shape(2, features), r, 0.5, 1.5, Device, DType.Float64));
+        AssertGradients(t => (planes.Forward(t[0]) * t[0]).Sum(), Param64(r, -1, 1, 3, 2, features));
+        AssertGradients(t => planes.Forward(x.Reshape(-1, 2, features).Detach()) * t[0], planes.Weight);
 
         var bn = new BatchNorm1d(features, device: Device, dtype: DType.Float64);
         bn.Weight!.CopyFrom(Tensor.Rand(new Shape(features), r, 0.5, 1.5, Device, DType.Float64));

@@ -281,6 +281,32 @@ public sealed class CpuBackend : BackendBase
     }
 
     /// <inheritdoc />
+    public override void BatchNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int outer, int channels, int inner, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer variance)
+    {
+        if (x.DType == DType.Float32)
+        {
+            BatchNormKernels.Forward(F(x), weight is null ? null : F(weight), bias is null ? null : F(bias), outer, channels, inner, (float)eps, F(y), F(mean), F(variance));
+        }
+        else
+        {
+            BatchNormKernels.Forward(D(x), weight is null ? null : D(weight), bias is null ? null : D(bias), outer, channels, inner, eps, D(y), D(mean), D(variance));
+        }
+    }
+
+    /// <inheritdoc />
+    public override void BatchNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer variance, int outer, int channels, int inner, double eps, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias)
+    {
+        if (x.DType == DType.Float32)
+        {
+            BatchNormKernels.Backward(F(gradY), F(x), weight is null ? null : F(weight), F(mean), F(variance), outer, channels, inner, (float)eps, F(gradX), gradWeight is null ? null : F(gradWeight), gradBias is null ? null : F(gradBias));
+        }
+        else
+        {
+            BatchNormKernels.Backward(D(gradY), D(x), weight is null ? null : D(weight), D(mean), D(variance), outer, channels, inner, eps, D(gradX), gradWeight is null ? null : D(gradWeight), gradBias is null ? null : D(gradBias));
+        }
+    }
+
+    /// <inheritdoc />
     public override void LayerNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int rows, int cols, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd)
     {
         if (x.DType == DType.Float32)

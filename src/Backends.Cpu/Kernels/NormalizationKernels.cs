@@ -1,13 +1,14 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace TensorGrad.Backends.Cpu.Kernels;
 
 /// <summary>
-/// Layer normalization: forward and the input gradient one row at a time (vectorized passes over a
-/// row that stays in L1, rows split over cores); the weight and bias gradients one block of
-/// columns at a time, over every row.
+/// Layer normalization. Forward and the input gradient work one row at a time (rows split over
+/// cores): the statistics in passes that only read the row, which stays in L1, then one pass that
+/// writes. The weight and bias gradients work one block of columns at a time, over every row.
 /// </summary>
 internal static class NormalizationKernels
 {
@@ -23,21 +24,9 @@ internal static class NormalizationKernels
             for (long r = start; r < end; r++)
             {
                 var xr = s.X.AsSpan((int)(r * s.Cols), s.Cols);
-                var yr = s.Y.AsSpan((int)(r * s.Cols), s.Cols);
                 T m = TensorPrimitives.Sum<T>(xr) / n;
-                TensorPrimitives.Subtract(xr, m, yr);
-                T inverse = T.One / T.Sqrt((TensorPrimitives.SumOfSquares<T>(yr) / n) + s.Eps);
-                TensorPrimitives.Multiply(yr, inverse, yr);
-                if (s.W is not null)
-                {
-                    TensorPrimitives.Multiply(yr, s.W, yr);
-                }
-
-                if (s.B is not null)
-                {
-                    TensorPrimitives.Add(yr, s.B, yr);
-                }
-
+                T inverse = T.One / T.Sqrt((SquaredDeviations(xr, m) / n) + s.Eps);
+                Normalize(xr, m, inverse, s.W, s.B, s.Y.AsSpan((int)(r * s.Cols), s.Cols));
                 s.Mean[r] = m;
                 s.Rstd[r] = inverse;
             }
@@ -51,36 +40,13 @@ internal static class NormalizationKernels
         CpuParallel.For(rows, RowGrain(cols), state, static (s, start, end) =>
         {
             T n = T.CreateTruncating(s.Cols);
-            var rented = ArrayPool<T>.Shared.Rent(s.Cols);
-            try
+            for (long r = start; r < end; r++)
             {
-                var xHat = rented.AsSpan(0, s.Cols);
-                for (long r = start; r < end; r++)
-                {
-                    int offset = (int)(r * s.Cols);
-                    var gx = s.GX.AsSpan(offset, s.Cols);
-                    var gy = s.G.AsSpan(offset, s.Cols);
-                    TensorPrimitives.Subtract(s.X.AsSpan(offset, s.Cols), s.Mean[r], xHat);
-                    TensorPrimitives.Multiply(xHat, s.Rstd[r], xHat);
-                    if (s.W is not null)
-                    {
-                        TensorPrimitives.Multiply(gy, s.W, gx);
-                    }
-                    else
-                    {
-                        gy.CopyTo(gx);
-                    }
-
-                    // gx = rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂))
-                    T meanG = TensorPrimitives.Sum<T>(gx) / n, meanGx = TensorPrimitives.Dot<T>(gx, xHat) / n;
-                    TensorPrimitives.Subtract(gx, meanG, gx);
-                    TensorPrimitives.MultiplyAdd(xHat, -meanGx, gx, gx);
-                    TensorPrimitives.Multiply(gx, s.Rstd[r], gx);
-                }
-            }
-            finally
-            {
-                ArrayPool<T>.Shared.Return(rented);
+                int offset = (int)(r * s.Cols);
+                var xr = s.X.AsSpan(offset, s.Cols);
+                var gy = s.G.AsSpan(offset, s.Cols);
+                var (sumG, sumGx) = GradientSums(xr, gy, s.W, s.Mean[r], s.Rstd[r]);
+                InputGradient(xr, gy, s.W, s.Mean[r], s.Rstd[r], sumG / n, sumGx / n, s.GX.AsSpan(offset, s.Cols));
             }
         });
 
@@ -116,6 +82,108 @@ internal static class NormalizationKernels
                     }
                 }
             });
+        }
+    }
+
+    /// <summary>Σ (x - m)², reading x once.</summary>
+    private static T SquaredDeviations<T>(ReadOnlySpan<T> x, T m)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T rx = ref MemoryMarshal.GetReference(x);
+        var vm = Vector256.Create(m);
+        var acc = Vector256<T>.Zero;
+        int i = 0;
+        for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+        {
+            var d = Vector256.LoadUnsafe(ref rx, (nuint)i) - vm;
+            acc += d * d;
+        }
+
+        T sum = Vector256.Sum(acc);
+        for (; i < x.Length; i++)
+        {
+            T d = x[i] - m;
+            sum += d * d;
+        }
+
+        return sum;
+    }
+
+    /// <summary>y = (x - m)·rstd·w + b in one pass (w and b optional).</summary>
+    private static void Normalize<T>(ReadOnlySpan<T> x, T m, T rstd, T[]? w, T[]? b, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T rx = ref MemoryMarshal.GetReference(x);
+        ref T ry = ref MemoryMarshal.GetReference(y);
+        var vm = Vector256.Create(m);
+        var vr = Vector256.Create(rstd);
+        int i = 0;
+        for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+        {
+            var v = (Vector256.LoadUnsafe(ref rx, (nuint)i) - vm) * vr;
+            v = w is null ? v : v * Vector256.Create<T>(w.AsSpan(i));
+            v = b is null ? v : v + Vector256.Create<T>(b.AsSpan(i));
+            v.StoreUnsafe(ref ry, (nuint)i);
+        }
+
+        for (; i < x.Length; i++)
+        {
+            T v = (x[i] - m) * rstd;
+            v = w is null ? v : v * w[i];
+            y[i] = b is null ? v : v + b[i];
+        }
+    }
+
+    /// <summary>Σ ĝ and Σ ĝ·x̂ for ĝ = gy·w and x̂ = (x - m)·rstd, reading each row once.</summary>
+    private static (T SumG, T SumGx) GradientSums<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gy, T[]? w, T m, T rstd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T rx = ref MemoryMarshal.GetReference(x);
+        ref T rg = ref MemoryMarshal.GetReference(gy);
+        var vm = Vector256.Create(m);
+        var vr = Vector256.Create(rstd);
+        Vector256<T> sumG = Vector256<T>.Zero, sumGx = Vector256<T>.Zero;
+        int i = 0;
+        for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+        {
+            var g = Vector256.LoadUnsafe(ref rg, (nuint)i);
+            g = w is null ? g : g * Vector256.Create<T>(w.AsSpan(i));
+            sumG += g;
+            sumGx += g * ((Vector256.LoadUnsafe(ref rx, (nuint)i) - vm) * vr);
+        }
+
+        T a = Vector256.Sum(sumG), b = Vector256.Sum(sumGx);
+        for (; i < x.Length; i++)
+        {
+            T g = w is null ? gy[i] : gy[i] * w[i];
+            a += g;
+            b += g * (x[i] - m) * rstd;
+        }
+
+        return (a, b);
+    }
+
+    /// <summary>gx = rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)) in one pass.</summary>
+    private static void InputGradient<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gy, T[]? w, T m, T rstd, T meanG, T meanGx, Span<T> gx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T rx = ref MemoryMarshal.GetReference(x);
+        ref T rg = ref MemoryMarshal.GetReference(gy);
+        ref T rgx = ref MemoryMarshal.GetReference(gx);
+        Vector256<T> vm = Vector256.Create(m), vr = Vector256.Create(rstd), vMeanG = Vector256.Create(meanG), vMeanGx = Vector256.Create(meanGx);
+        int i = 0;
+        for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+        {
+            var g = Vector256.LoadUnsafe(ref rg, (nuint)i);
+            g = w is null ? g : g * Vector256.Create<T>(w.AsSpan(i));
+            var xHat = (Vector256.LoadUnsafe(ref rx, (nuint)i) - vm) * vr;
+            (vr * (g - vMeanG - (xHat * vMeanGx))).StoreUnsafe(ref rgx, (nuint)i);
+        }
+
+        for (; i < x.Length; i++)
+        {
+            T g = w is null ? gy[i] : gy[i] * w[i];
+            gx[i] = rstd * (g - meanG - ((x[i] - m) * rstd * meanGx));
         }
     }
 

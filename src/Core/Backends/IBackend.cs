@@ -110,6 +110,19 @@ public interface IBackend
     /// </summary>
     void LayerNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer rstd, int rows, int cols, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias);
 
+    /// <summary>
+    /// Batch normalization of x [outer, channels, inner] with the batch's statistics: per channel
+    /// the mean and biased variance over outer and inner (written to <paramref name="mean"/> and
+    /// <paramref name="variance"/> [channels]), then <c>y = (x - mean)/√(variance + eps)·weight + bias</c>.
+    /// </summary>
+    void BatchNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int outer, int channels, int inner, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer variance);
+
+    /// <summary>
+    /// The gradients of <see cref="BatchNorm"/>: gradX [outer, channels, inner], and (when given)
+    /// gradWeight and gradBias [channels]; all are overwritten.
+    /// </summary>
+    void BatchNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer variance, int outer, int channels, int inner, double eps, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias);
+
     /// <summary>Softmax (or log-softmax when <paramref name="log"/>) of x [outer, axis, inner] along the middle dimension, stable for large inputs.</summary>
     void Softmax(DeviceBuffer x, int outer, int axis, int inner, bool log, DeviceBuffer y);
 

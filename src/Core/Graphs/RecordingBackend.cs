@@ -76,6 +76,12 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
     public void LayerNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int rows, int cols, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd) =>
         Run(() => real.LayerNorm(x, weight, bias, rows, cols, eps, y, mean, rstd));
 
+    public void BatchNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int outer, int channels, int inner, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer variance) =>
+        Run(() => real.BatchNorm(x, weight, bias, outer, channels, inner, eps, y, mean, variance));
+
+    public void BatchNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer variance, int outer, int channels, int inner, double eps, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias) =>
+        Run(() => real.BatchNormBackward(gradY, x, weight, mean, variance, outer, channels, inner, eps, gradX, gradWeight, gradBias));
+
     public void LayerNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer rstd, int rows, int cols, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias) =>
         Run(() => real.LayerNormBackward(gradY, x, weight, mean, rstd, rows, cols, gradX, gradWeight, gradBias));
 

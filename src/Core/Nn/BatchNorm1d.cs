@@ -1,4 +1,5 @@
 using System.Globalization;
+using TensorGrad.Autograd.Ops;
 
 namespace TensorGrad.Nn;
 
@@ -96,20 +97,17 @@ public sealed class BatchNorm1d : Module
                 throw new ArgumentException($"BatchNorm1d({NumFeatures}): training needs more than one value per channel, but the input is {input.Shape} on {input.Device}; use a batch of two or more, or Eval().", nameof(input));
             }
 
-            var mean = PerChannelMean(input);
-            var centered = input - mean;
-            var variance = PerChannelMean(centered.Square());
-            y = centered / (variance + Eps).Sqrt();
+            int length = input.Rank == 3 ? input.Shape[2] : 1;
+            var (normalized, mean, variance) = BatchNormOp.Forward(input, Weight, Bias, input.Shape[0], NumFeatures, length, Eps);
             if (IsTraining && RunningMean is not null)
             {
-                UpdateRunningStatistics(mean.Detach().Reshape(NumFeatures), variance.Detach().Reshape(NumFeatures), count);
+                UpdateRunningStatistics(mean, variance, count);
             }
-        }
-        else
-        {
-            y = (input - RunningMean.Reshape(statShape)) / (RunningVar!.Reshape(statShape) + Eps).Sqrt();
+
+            return normalized;
         }
 
+        y = (input - RunningMean.Reshape(statShape)) / (RunningVar!.Reshape(statShape) + Eps).Sqrt();
         return Weight is null ? y : (y * Weight.Reshape(statShape)) + Bias!.Reshape(statShape);
     }
 
@@ -117,13 +115,6 @@ public sealed class BatchNorm1d : Module
     protected override string Describe() => string.Create(
         CultureInfo.InvariantCulture,
         $"{NumFeatures}, eps={Eps}, momentum={(Momentum is { } m ? m.ToString(CultureInfo.InvariantCulture) : "None")}, affine={(Weight is not null ? "True" : "False")}, track_running_stats={(RunningMean is not null ? "True" : "False")}");
-
-    /// <summary>The mean over every axis but the channel's (1), keeping the input's rank.</summary>
-    private static Tensor PerChannelMean(Tensor x)
-    {
-        var mean = x.Mean(0, keepDim: true);
-        return x.Rank == 3 ? mean.Mean(2, keepDim: true) : mean;
-    }
 
     /// <summary>running = (1 - f)·running + f·batch, with the variance made unbiased; f is the momentum or 1/batches.</summary>
     private void UpdateRunningStatistics(Tensor mean, Tensor biasedVariance, long count)

@@ -1,3 +1,4 @@
+using TensorGrad.Diagnostics;
 using TensorGrad.Nn;
 
 namespace TensorGrad.Tests.Suite;
@@ -119,6 +120,23 @@ public abstract partial class BackendSuite
         Assert.Contains("LayerNorm([2, 3])", mismatch.Message);
         Assert.Contains("[2, 4]", mismatch.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new BatchNorm1d(3, momentum: 1.5));
+    }
+
+    [Fact]
+    public void The_gradient_monitor_watches_normalized_residual_networks_layer_by_layer()
+    {
+        var model = new Sequential(
+            new Linear(3, 4, device: Device, seed: 1),
+            new BatchNorm1d(4, device: Device),
+            new Residual(new Sequential(new LayerNorm(4, device: Device), new ReLU(), new Linear(4, 4, device: Device, seed: 2))),
+            new Linear(4, 2, device: Device, seed: 3));
+        using var monitor = new GradientMonitor(model);
+        Recorded(() => Loss.CrossEntropy(model.Forward(BatchNormBatch(0)), T([0, 1, 1, 0], 4)).Backward());
+        var record = monitor.Record();
+
+        Assert.Equal(["0", "1", "2.block.0", "2.block.2", "3"], record.Layers.Select(l => l.Name));
+        Assert.All(record.Layers, l => Assert.True(l.GradientNorm > 0 && double.IsFinite(l.GradientNorm), $"{l.Name}: {l.GradientNorm}"));
+        Assert.Equal("2.block.1", Assert.Single(record.Activations).Name);
     }
 
     /// <summary>Batch k of the BatchNorm example: x[i, c] = 0.1(k + 1)(3i + c) + 0.05(c - i)².</summary>

@@ -1,0 +1,67 @@
+namespace TensorGrad.Autograd.Ops;
+
+/// <summary>
+/// Batch normalization of x [outer, channels, inner] with the batch's statistics as one op: one
+/// backend kernel forward (which returns the per-channel mean and biased variance, for the running
+/// statistics and the backward), one backward for the input, weight and bias gradients.
+/// </summary>
+internal static class BatchNormOp
+{
+    public static (Tensor Y, Tensor Mean, Tensor Variance) Forward(Tensor x, Tensor? weight, Tensor? bias, int outer, int channels, int inner, double eps)
+    {
+        const string name = "BatchNorm";
+        foreach (var parameter in new[] { weight, bias })
+        {
+            if (parameter is not null)
+            {
+                OpChecks.SameDeviceAndType(name, x, parameter);
+            }
+        }
+
+        var backend = x.Backend;
+        var y = Tensor.Result(backend, x.Shape, x.DType, name);
+        var mean = Tensor.Result(backend, Shape.Adopt(channels), x.DType, name + " mean");
+        var variance = Tensor.Result(backend, Shape.Adopt(channels), x.DType, name + " variance");
+        backend.BatchNorm(x.Buffer, weight?.Buffer, bias?.Buffer, outer, channels, inner, eps, y.Buffer, mean.Buffer, variance.Buffer);
+        if (Tape.ShouldRecord(x) || (weight is not null && Tape.ShouldRecord(weight)) || (bias is not null && Tape.ShouldRecord(bias)))
+        {
+            Tape.Record(new BatchNormNode(x, weight, bias, mean, variance, outer, channels, inner, eps), y);
+        }
+
+        return (y, mean, variance);
+    }
+
+    private sealed class BatchNormNode(Tensor x, Tensor? weight, Tensor? bias, Tensor mean, Tensor variance, int outer, int channels, int inner, double eps) : Node
+    {
+        public override IReadOnlyList<Tensor> Inputs => [x, .. weight is null ? Array.Empty<Tensor>() : [weight], .. bias is null ? Array.Empty<Tensor>() : [bias]];
+
+        public override string Name => "BatchNorm";
+
+        public override void Backward(Tensor g)
+        {
+            var backend = g.Backend;
+            var gradX = Tensor.Result(backend, x.Shape, x.DType, "BatchNorm backward");
+            var gradWeight = weight is { RequiresGrad: true } ? Tensor.Result(backend, weight.Shape, weight.DType, "BatchNorm backward") : null;
+            var gradBias = bias is { RequiresGrad: true } ? Tensor.Result(backend, bias.Shape, bias.DType, "BatchNorm backward") : null;
+            backend.BatchNormBackward(g.Buffer, x.Buffer, weight?.Buffer, mean.Buffer, variance.Buffer, outer, channels, inner, eps, gradX.Buffer, gradWeight?.Buffer, gradBias?.Buffer);
+            if (x.RequiresGrad)
+            {
+                Backprop.Accumulate(x, gradX);
+            }
+            else
+            {
+                gradX.ReleaseIfUnowned();
+            }
+
+            if (gradWeight is not null)
+            {
+                Backprop.Accumulate(weight!, gradWeight);
+            }
+
+            if (gradBias is not null)
+            {
+                Backprop.Accumulate(bias!, gradBias);
+            }
+        }
+    }
+}

@@ -1,19 +1,19 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace TensorGrad.Backends.Cpu.Kernels;
 
 /// <summary>
-/// Layer normalization. Forward and the input gradient work one row at a time (rows split over
-/// cores): the statistics in passes that only read the row, which stays in L1, then one pass that
-/// writes. The weight and bias gradients work one block of columns at a time, over every row.
+/// Layer normalization, one row at a time (rows split over cores): the statistics in passes that
+/// only read the row, which stays in L1, then one pass that writes the result (and, backward, adds
+/// to each part's weight and bias gradient sums).
 /// </summary>
 internal static class NormalizationKernels
 {
-    private const int ColumnBlock = 256;
-
     public static void LayerNorm<T>(T[] x, T[]? weight, T[]? bias, int rows, int cols, T eps, T[] y, T[] mean, T[] rstd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -36,52 +36,65 @@ internal static class NormalizationKernels
     public static void LayerNormBackward<T>(T[] gradY, T[] x, T[]? weight, T[] mean, T[] rstd, int rows, int cols, T[] gradX, T[]? gradWeight, T[]? gradBias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var state = (G: gradY, X: x, W: weight, Mean: mean, Rstd: rstd, Rows: rows, Cols: cols, GX: gradX, GW: gradWeight, GB: gradBias);
-        CpuParallel.For(rows, RowGrain(cols), state, static (s, start, end) =>
+        // Each part of the rows adds its weight and bias gradients into its own partial sums, in
+        // the same pass that writes gradX; the partial sums are added up at the end.
+        int parts = (int)Math.Clamp(rows / RowGrain(cols), 1, CpuWorkers.Threads);
+        bool parameters = gradWeight is not null || gradBias is not null;
+        var partials = parameters ? ArrayPool<T>.Shared.Rent(parts * 2 * cols) : null;
+        try
         {
-            T n = T.CreateTruncating(s.Cols);
-            for (long r = start; r < end; r++)
+            partials?.AsSpan(0, parts * 2 * cols).Clear();
+            var state = (G: gradY, X: x, W: weight, Mean: mean, Rstd: rstd, Rows: rows, Cols: cols, GX: gradX, Parts: parts, Partials: partials);
+            CpuParallel.For(parts, 1, state, static (s, firstPart, endPart) =>
             {
-                int offset = (int)(r * s.Cols);
-                var xr = s.X.AsSpan(offset, s.Cols);
-                var gy = s.G.AsSpan(offset, s.Cols);
-                var (sumG, sumGx) = GradientSums(xr, gy, s.W, s.Mean[r], s.Rstd[r]);
-                InputGradient(xr, gy, s.W, s.Mean[r], s.Rstd[r], sumG / n, sumGx / n, s.GX.AsSpan(offset, s.Cols));
-            }
-        });
-
-        if (gradWeight is not null || gradBias is not null)
-        {
-            int blocks = (cols + ColumnBlock - 1) / ColumnBlock;
-            CpuParallel.For(blocks, 1, state, static (s, start, end) =>
-            {
-                Span<T> xHat = stackalloc T[ColumnBlock];
-                for (long block = start; block < end; block++)
+                T n = T.CreateTruncating(s.Cols);
+                for (long part = firstPart; part < endPart; part++)
                 {
-                    int first = (int)block * ColumnBlock, width = Math.Min(ColumnBlock, s.Cols - first);
-                    var gw = s.GW is null ? default : s.GW.AsSpan(first, width);
-                    var gb = s.GB is null ? default : s.GB.AsSpan(first, width);
-                    gw.Clear();
-                    gb.Clear();
-                    for (int r = 0; r < s.Rows; r++)
+                    var sums = s.Partials is null ? default : s.Partials.AsSpan((int)part * 2 * s.Cols, 2 * s.Cols);
+                    for (long r = s.Rows * part / s.Parts; r < s.Rows * (part + 1) / s.Parts; r++)
                     {
-                        int offset = (r * s.Cols) + first;
-                        var gy = s.G.AsSpan(offset, width);
-                        if (s.GW is not null)
-                        {
-                            var xh = xHat[..width];
-                            TensorPrimitives.Subtract(s.X.AsSpan(offset, width), s.Mean[r], xh);
-                            TensorPrimitives.Multiply(xh, s.Rstd[r], xh);
-                            TensorPrimitives.MultiplyAdd(gy, xh, gw, gw);
-                        }
-
-                        if (s.GB is not null)
-                        {
-                            TensorPrimitives.Add(gb, gy, gb);
-                        }
+                        int offset = (int)(r * s.Cols);
+                        var xr = s.X.AsSpan(offset, s.Cols);
+                        var gy = s.G.AsSpan(offset, s.Cols);
+                        var (sumG, sumGx) = GradientSums(xr, gy, s.W, s.Mean[r], s.Rstd[r]);
+                        InputGradient(xr, gy, s.W, s.Mean[r], s.Rstd[r], sumG / n, sumGx / n, s.GX.AsSpan(offset, s.Cols), sums);
                     }
                 }
             });
+
+            for (int part = 0; part < parts && partials is not null; part++)
+            {
+                var sums = partials.AsSpan(part * 2 * cols, 2 * cols);
+                if (gradWeight is not null)
+                {
+                    AddOrCopy(sums[..cols], gradWeight, part == 0);
+                }
+
+                if (gradBias is not null)
+                {
+                    AddOrCopy(sums[cols..], gradBias, part == 0);
+                }
+            }
+        }
+        finally
+        {
+            if (partials is not null)
+            {
+                ArrayPool<T>.Shared.Return(partials);
+            }
+        }
+    }
+
+    private static void AddOrCopy<T>(ReadOnlySpan<T> partial, Span<T> total, bool first)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (first)
+        {
+            partial.CopyTo(total);
+        }
+        else
+        {
+            TensorPrimitives.Add(total, partial, total);
         }
     }
 
@@ -163,27 +176,44 @@ internal static class NormalizationKernels
         return (a, b);
     }
 
-    /// <summary>gx = rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)) in one pass.</summary>
-    private static void InputGradient<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gy, T[]? w, T m, T rstd, T meanG, T meanGx, Span<T> gx)
+    /// <summary>
+    /// gx = rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)) in one pass, adding gy·x̂ and gy to the first and
+    /// second half of <paramref name="sums"/> when it is not empty (the parameter gradients).
+    /// </summary>
+    private static void InputGradient<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gy, T[]? w, T m, T rstd, T meanG, T meanGx, Span<T> gx, Span<T> sums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T rx = ref MemoryMarshal.GetReference(x);
         ref T rg = ref MemoryMarshal.GetReference(gy);
         ref T rgx = ref MemoryMarshal.GetReference(gx);
+        ref T rw = ref MemoryMarshal.GetReference(sums);
+        ref T rb = ref Unsafe.Add(ref rw, x.Length);
+        bool accumulate = !sums.IsEmpty;
         Vector256<T> vm = Vector256.Create(m), vr = Vector256.Create(rstd), vMeanG = Vector256.Create(meanG), vMeanGx = Vector256.Create(meanGx);
         int i = 0;
         for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
         {
-            var g = Vector256.LoadUnsafe(ref rg, (nuint)i);
-            g = w is null ? g : g * Vector256.Create<T>(w.AsSpan(i));
+            var raw = Vector256.LoadUnsafe(ref rg, (nuint)i);
+            var g = w is null ? raw : raw * Vector256.Create<T>(w.AsSpan(i));
             var xHat = (Vector256.LoadUnsafe(ref rx, (nuint)i) - vm) * vr;
             (vr * (g - vMeanG - (xHat * vMeanGx))).StoreUnsafe(ref rgx, (nuint)i);
+            if (accumulate)
+            {
+                (Vector256.LoadUnsafe(ref rw, (nuint)i) + (raw * xHat)).StoreUnsafe(ref rw, (nuint)i);
+                (Vector256.LoadUnsafe(ref rb, (nuint)i) + raw).StoreUnsafe(ref rb, (nuint)i);
+            }
         }
 
         for (; i < x.Length; i++)
         {
             T g = w is null ? gy[i] : gy[i] * w[i];
-            gx[i] = rstd * (g - meanG - ((x[i] - m) * rstd * meanGx));
+            T xHat = (x[i] - m) * rstd;
+            gx[i] = rstd * (g - meanG - (xHat * meanGx));
+            if (accumulate)
+            {
+                sums[i] += gy[i] * xHat;
+                sums[x.Length + i] += gy[i];
+            }
         }
     }
 

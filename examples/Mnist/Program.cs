@@ -54,6 +54,8 @@ var norm = new Option<string>("--norm") { Description = "Normalization after eac
 norm.AcceptOnlyFromAmong("none", "batch", "layer");
 var dropout = Checked("--dropout", "Dropout probability after each hidden layer's ReLU; 0 for none", 0.0, v => v is >= 0 and < 1, "in [0, 1)");
 
+var exportOnnx = new Option<string?>("--export-onnx") { Description = "Export the trained model to this ONNX file and check ONNX Runtime's test accuracy on it against TensorGrad's", HelpName = "path" };
+
 var graph = new Option<bool>("--graph")
 {
     Description = "Capture the training step (forward, loss, backward) in a KernelGraph on the first batch and replay it for every full batch: no per-step allocation",
@@ -61,7 +63,7 @@ var graph = new Option<bool>("--graph")
 
 var root = new RootCommand("Train an MLP on MNIST digits with TensorGrad.")
 {
-    data, device, epochs, batchSize, augment, lr, optimizer, hidden, norm, dropout, seed, checkpoint, resume, plot, expect, graph,
+    data, device, epochs, batchSize, augment, lr, optimizer, hidden, norm, dropout, seed, checkpoint, resume, plot, expect, graph, exportOnnx,
 };
 root.SetAction(result =>
 {
@@ -101,7 +103,7 @@ root.SetAction(result =>
     string plotPath = result.GetValue(plot)!;
     var settings = new Settings(directory, chosen, result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(augment),
         learningRate, optimizerName, widths, result.GetValue(norm)!, result.GetValue(dropout), result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
-        result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph));
+        result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph), result.GetValue(exportOnnx));
     return Run.Execute(settings);
 });
 

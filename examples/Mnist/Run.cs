@@ -85,6 +85,17 @@ internal static class Run
                 : $"warning: could not write the plot {plotPath} ({problem}); the results above are complete.");
         }
 
+        if (settings.OnnxPath is { } onnxPath)
+        {
+            double onnxAccuracy = OnnxCheck.ExportAndEvaluate(training.Model, data.Test, settings.Device, onnxPath);
+            Console.WriteLine($"ONNX model written to {Path.GetFullPath(onnxPath)}; ONNX Runtime's test accuracy {Display.Percent(onnxAccuracy)} (TensorGrad: {Display.Percent(finalMatrix.Accuracy)})");
+            if (onnxAccuracy != finalMatrix.Accuracy)
+            {
+                Console.Error.WriteLine("error: ONNX Runtime's test accuracy differs from TensorGrad's.");
+                return 3;
+            }
+        }
+
         if (settings.ExpectedAccuracy is { } expected && finalMatrix.Accuracy < expected)
         {
             Console.Error.WriteLine($"error: the test accuracy {Display.Percent(finalMatrix.Accuracy)} is below the expected {Display.Percent(expected)}.");

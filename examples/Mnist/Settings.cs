@@ -19,6 +19,7 @@ namespace MnistExample;
 /// <param name="PlotPath">Where to write the PNG of the training curves, or null for none.</param>
 /// <param name="ExpectedAccuracy">Test accuracy (a fraction) below which the run fails, or null.</param>
 /// <param name="Graph">Whether full training batches replay a <see cref="KernelGraph"/> captured on the first one.</param>
+/// <param name="OnnxPath">Where to export the trained model as ONNX (then checked with ONNX Runtime), or null.</param>
 internal sealed record Settings(
     string DataDirectory,
     Device Device,
@@ -35,7 +36,8 @@ internal sealed record Settings(
     string? ResumePath,
     string? PlotPath,
     double? ExpectedAccuracy,
-    bool Graph)
+    bool Graph,
+    string? OnnxPath)
 {
     /// <summary>The network as text, e.g. "784-256-128-10".</summary>
     public string Architecture => string.Join("-", [DataSet.Pixels, .. Hidden, DataSet.Classes]);

@@ -33,35 +33,15 @@ internal static class BatchNormOp
 
     private sealed class BatchNormNode(Tensor x, Tensor? weight, Tensor? bias, Tensor mean, Tensor variance, int outer, int channels, int inner, double eps) : Node
     {
-        public override IReadOnlyList<Tensor> Inputs => [x, .. weight is null ? Array.Empty<Tensor>() : [weight], .. bias is null ? Array.Empty<Tensor>() : [bias]];
+        public override IReadOnlyList<Tensor> Inputs => AffineGradients.Inputs(x, weight, bias);
 
         public override string Name => "BatchNorm";
 
         public override void Backward(Tensor g)
         {
-            var backend = g.Backend;
-            var gradX = Tensor.Result(backend, x.Shape, x.DType, "BatchNorm backward");
-            var gradWeight = weight is { RequiresGrad: true } ? Tensor.Result(backend, weight.Shape, weight.DType, "BatchNorm backward") : null;
-            var gradBias = bias is { RequiresGrad: true } ? Tensor.Result(backend, bias.Shape, bias.DType, "BatchNorm backward") : null;
-            backend.BatchNormBackward(g.Buffer, x.Buffer, weight?.Buffer, mean.Buffer, variance.Buffer, outer, channels, inner, eps, gradX.Buffer, gradWeight?.Buffer, gradBias?.Buffer);
-            if (x.RequiresGrad)
-            {
-                Backprop.Accumulate(x, gradX);
-            }
-            else
-            {
-                gradX.ReleaseIfUnowned();
-            }
-
-            if (gradWeight is not null)
-            {
-                Backprop.Accumulate(weight!, gradWeight);
-            }
-
-            if (gradBias is not null)
-            {
-                Backprop.Accumulate(bias!, gradBias);
-            }
+            var grads = AffineGradients.Create(g, "BatchNorm backward", x, weight, bias);
+            g.Backend.BatchNormBackward(g.Buffer, x.Buffer, weight?.Buffer, mean.Buffer, variance.Buffer, outer, channels, inner, eps, grads.GradX.Buffer, grads.GradWeight?.Buffer, grads.GradBias?.Buffer);
+            grads.Accumulate();
         }
     }
 }

@@ -38,36 +38,15 @@ internal static class LayerNormOp
 
     private sealed class LayerNormNode(Tensor x, Tensor? weight, Tensor? bias, Tensor mean, Tensor rstd) : Node
     {
-        public override IReadOnlyList<Tensor> Inputs => [x, .. weight is null ? Array.Empty<Tensor>() : [weight], .. bias is null ? Array.Empty<Tensor>() : [bias]];
+        public override IReadOnlyList<Tensor> Inputs => AffineGradients.Inputs(x, weight, bias);
 
         public override string Name => "LayerNorm";
 
         public override void Backward(Tensor g)
         {
-            int rows = x.Shape[0], cols = x.Shape[1];
-            var backend = g.Backend;
-            var gradX = Tensor.Result(backend, x.Shape, x.DType, "LayerNorm backward");
-            var gradWeight = weight is { RequiresGrad: true } ? Tensor.Result(backend, weight.Shape, weight.DType, "LayerNorm backward") : null;
-            var gradBias = bias is { RequiresGrad: true } ? Tensor.Result(backend, bias.Shape, bias.DType, "LayerNorm backward") : null;
-            backend.LayerNormBackward(g.Buffer, x.Buffer, weight?.Buffer, mean.Buffer, rstd.Buffer, rows, cols, gradX.Buffer, gradWeight?.Buffer, gradBias?.Buffer);
-            if (x.RequiresGrad)
-            {
-                Backprop.Accumulate(x, gradX);
-            }
-            else
-            {
-                gradX.ReleaseIfUnowned();
-            }
-
-            if (gradWeight is not null)
-            {
-                Backprop.Accumulate(weight!, gradWeight);
-            }
-
-            if (gradBias is not null)
-            {
-                Backprop.Accumulate(bias!, gradBias);
-            }
+            var grads = AffineGradients.Create(g, "LayerNorm backward", x, weight, bias);
+            g.Backend.LayerNormBackward(g.Buffer, x.Buffer, weight?.Buffer, mean.Buffer, rstd.Buffer, x.Shape[0], x.Shape[1], grads.GradX.Buffer, grads.GradWeight?.Buffer, grads.GradBias?.Buffer);
+            grads.Accumulate();
         }
     }
 }

@@ -333,17 +333,17 @@ public sealed class CpuBackend : BackendBase
     }
 
     /// <inheritdoc />
-    public override void DropoutMask(DeviceBuffer mask, double p, RandomStream stream)
+    public override void Dropout(DeviceBuffer x, double p, RandomStream stream, DeviceBuffer y, DeviceBuffer mask)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ulong offset = stream.Take(mask.Length);
         if (mask.DType == DType.Float32)
         {
-            RandomKernels.DropoutMask(F(mask), p, stream.Seed, offset);
+            RandomKernels.Dropout(F(x), F(y), F(mask), p, stream.Seed, offset);
         }
         else
         {
-            RandomKernels.DropoutMask(D(mask), p, stream.Seed, offset);
+            RandomKernels.Dropout(D(x), D(y), D(mask), p, stream.Seed, offset);
         }
     }
 

@@ -65,12 +65,11 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc />
-    public override void DropoutMask(DeviceBuffer mask, double p, RandomStream stream)
+    public override void Dropout(DeviceBuffer x, double p, RandomStream stream, DeviceBuffer y, DeviceBuffer mask)
     {
         ArgumentNullException.ThrowIfNull(stream);
         Bind();
-        ulong firstBlock = stream.Take(mask.Length) / 4;
-        uint threshold = Philox.KeepThreshold(p);
+        var draw = new PhiloxDraw(stream.Seed, stream.Take(mask.Length) / 4, Philox.KeepThreshold(p));
         double scale = p < 1 ? 1 / (1 - p) : 0;
         if (mask.Length == 0)
         {
@@ -79,11 +78,11 @@ public sealed partial class GpuBackend
 
         if (mask.DType == DType.Float32)
         {
-            kernels.Get<ArrayView<float>, ulong, ulong, uint, float>(ElementwiseKernels.DropoutMask)(Elementwise(mask.Length), F(mask).View, stream.Seed, firstBlock, threshold, (float)scale);
+            kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<float>, PhiloxDraw, float>(ElementwiseKernels.Dropout)(Elementwise(mask.Length), F(x).View, F(y).View, F(mask).View, draw, (float)scale);
         }
         else
         {
-            kernels.Get<ArrayView<double>, ulong, ulong, uint, double>(ElementwiseKernels.DropoutMask)(Elementwise(mask.Length), D(mask).View, stream.Seed, firstBlock, threshold, scale);
+            kernels.Get<ArrayView<double>, ArrayView<double>, ArrayView<double>, PhiloxDraw, double>(ElementwiseKernels.Dropout)(Elementwise(mask.Length), D(x).View, D(y).View, D(mask).View, draw, scale);
         }
     }
 

@@ -96,14 +96,19 @@ internal static class ElementwiseKernels
         }
     }
 
-    /// <summary>mask[i] = scale where word i of the Philox stream at <paramref name="firstBlock"/> has its top 24 bits ≥ <paramref name="threshold"/>, else 0.</summary>
-    public static void DropoutMask<T>(ArrayView<T> mask, ulong seed, ulong firstBlock, uint threshold, T scale)
+    /// <summary>
+    /// mask[i] = scale where word i of the Philox stream at the draw's first block has its top 24
+    /// bits ≥ the draw's threshold, else 0; y[i] = x[i]·mask[i].
+    /// </summary>
+    public static void Dropout<T>(ArrayView<T> x, ArrayView<T> y, ArrayView<T> mask, PhiloxDraw draw, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = GridLoop.Start; i < mask.IntLength; i += GridLoop.Step)
         {
-            var block = Philox.Block(seed, firstBlock + (ulong)(i / 4));
-            mask[i] = block[i % 4] >> 8 >= threshold ? scale : T.Zero;
+            var block = Philox.Block(draw.Seed, draw.FirstBlock + (ulong)(i / 4));
+            T m = block[i % 4] >> 8 >= draw.Threshold ? scale : T.Zero;
+            mask[i] = m;
+            y[i] = x[i] * m;
         }
     }
 

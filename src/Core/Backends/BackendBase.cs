@@ -70,13 +70,15 @@ public abstract partial class BackendBase : IBackend
     }
 
     /// <inheritdoc />
-    /// <remarks>Default: the mask drawn on the host and uploaded.</remarks>
-    public virtual void DropoutMask(DeviceBuffer mask, double p, RandomStream stream)
+    /// <remarks>Default: the mask drawn on the host and uploaded, then a product.</remarks>
+    public virtual void Dropout(DeviceBuffer x, double p, RandomStream stream, DeviceBuffer y, DeviceBuffer mask)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var host = new double[mask.Length];
         DropoutMasks.Fill(host, p, stream.Seed, stream.Take(mask.Length));
         Upload(host, mask);
+        var shape = new Shape(checked((int)mask.Length));
+        Binary(BinaryOp.Mul, x, shape, mask, shape, y, shape);
     }
 
     /// <inheritdoc />

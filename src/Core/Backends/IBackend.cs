@@ -83,12 +83,13 @@ public interface IBackend
     void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape);
 
     /// <summary>
-    /// An inverted-dropout mask: <c>mask[i] = 1 / (1 - p)</c> where the Philox word at
+    /// Inverted dropout in one pass: <c>mask[i] = 1 / (1 - p)</c> where the Philox word at
     /// <c>offset + i</c> of <paramref name="stream"/> keeps element i (its top 24 bits ≥
-    /// <see cref="Philox.KeepThreshold"/>), else 0 (all 0 for p = 1). Takes its offsets from the
-    /// stream when it runs, so every backend draws the same mask for the same stream position.
+    /// <see cref="Philox.KeepThreshold"/>), else 0 (all 0 for p = 1), and <c>y[i] = x[i]·mask[i]</c>.
+    /// Takes its offsets from the stream when it runs, so every backend draws the same mask for the
+    /// same stream position.
     /// </summary>
-    void DropoutMask(DeviceBuffer mask, double p, RandomStream stream);
+    void Dropout(DeviceBuffer x, double p, RandomStream stream, DeviceBuffer y, DeviceBuffer mask);
 
     /// <summary>
     /// The fully connected layer: y [rows, outFeatures] = x [rows, inFeatures] · weightᵀ (weight is

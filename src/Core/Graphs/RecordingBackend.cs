@@ -66,7 +66,7 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
     public void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape) => Run(() => real.Expand(x, xShape, y, yShape));
 
     /// <remarks>The stream is read when the kernel runs, so each replay draws a fresh mask.</remarks>
-    public void DropoutMask(DeviceBuffer mask, double p, RandomStream stream) => Run(() => real.DropoutMask(mask, p, stream));
+    public void Dropout(DeviceBuffer x, double p, RandomStream stream, DeviceBuffer y, DeviceBuffer mask) => Run(() => real.Dropout(x, p, stream, y, mask));
 
     public void Linear(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, int rows, int inFeatures, int outFeatures, bool relu, DeviceBuffer y) =>
         Run(() => real.Linear(x, weight, bias, rows, inFeatures, outFeatures, relu, y));

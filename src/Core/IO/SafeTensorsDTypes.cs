@@ -35,6 +35,7 @@ internal static class SafeTensorsDTypes
         ["F64"] = DType.Float64,
         ["F16"] = DType.Float32,
         ["BF16"] = DType.Float32,
+        ["I64"] = DType.Float64,
     };
 
     /// <summary>The names of the readable dtypes, for messages.</summary>

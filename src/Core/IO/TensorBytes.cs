@@ -26,6 +26,7 @@ internal static class TensorBytes
             "F32" => Tensor.FromArray(ReadFloats(file, path, offset, count), entry.Shape, device),
             "F16" => Tensor.FromArray(ReadHalves(file, path, offset, count, bits => (float)BitConverter.UInt16BitsToHalf(bits)), entry.Shape, device),
             "BF16" => Tensor.FromArray(ReadHalves(file, path, offset, count, bits => BitConverter.UInt32BitsToSingle((uint)bits << 16)), entry.Shape, device),
+            "I64" => Tensor.FromArray(ReadIntegers(file, path, offset, count, entry.Name), entry.Shape, device, DType.Float64),
             _ => throw new NotSupportedException($"SafeTensors.Load('{path}'): tensor '{entry.Name}' has dtype {entry.DType}, which TensorGrad does not read."),
         };
     }
@@ -51,6 +52,27 @@ internal static class TensorBytes
         var values = new double[count];
         ReadAll<double>(file, path, offset, values);
         SwapIfBigEndian(MemoryMarshal.Cast<double, ulong>(values.AsSpan()));
+        return values;
+    }
+
+    /// <summary>
+    /// Reads 64-bit integers (such as PyTorch's BatchNorm num_batches_tracked) as float64, which
+    /// holds every integer up to 2^53 exactly; a larger one is refused.
+    /// </summary>
+    private static double[] ReadIntegers(SafeFileHandle file, string path, long offset, int count, string name)
+    {
+        var integers = new long[count];
+        ReadAll<long>(file, path, offset, integers);
+        SwapIfBigEndian(MemoryMarshal.Cast<long, ulong>(integers.AsSpan()));
+        const long exact = 1L << 53;
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = integers[i] is >= -exact and <= exact
+                ? integers[i]
+                : throw new NotSupportedException($"SafeTensors.Load('{path}'): tensor '{name}' holds the I64 value {integers[i]} at element {i}, which float64 cannot hold exactly.");
+        }
+
         return values;
     }
 

@@ -155,6 +155,24 @@ public sealed class SafeTensorsTests : IDisposable
         Assert.Equal([1f, -3, 3.140625f, float.NegativeInfinity], b.ToArray());
     }
 
+    [Fact]
+    public void I64_tensors_such_as_num_batches_tracked_are_read_as_exact_float64_and_too_large_ones_refused()
+    {
+        string path = temp.PathOf("ints.safetensors");
+        string header = """{"num_batches_tracked":{"dtype":"I64","shape":[],"data_offsets":[0,8]},"ids":{"dtype":"I64","shape":[2],"data_offsets":[8,24]}}""";
+        File.WriteAllBytes(path, FileBytes(header, BitConverter.GetBytes(3L), [.. BitConverter.GetBytes(-7L), .. BitConverter.GetBytes(1L << 53)]));
+
+        using (var file = SafeTensors.Load(path))
+        {
+            Assert.Equal((DType.Float64, Shape.Scalar), (file.Tensors["num_batches_tracked"].DType, file.Tensors["num_batches_tracked"].Shape));
+            Assert.Equal([3.0], file.Tensors["num_batches_tracked"].ToDoubleArray());
+            Assert.Equal([-7.0, 9007199254740992.0], file.Tensors["ids"].ToDoubleArray());
+        }
+
+        File.WriteAllBytes(path, FileBytes("""{"n":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}""", BitConverter.GetBytes((1L << 53) + 1)));
+        Assert.Contains("cannot hold exactly", Assert.Throws<NotSupportedException>(() => SafeTensors.Load(path)).Message);
+    }
+
     [Theory]
     [InlineData("", "a tensor name is empty")]
     [InlineData("__metadata__", "'__metadata__' is reserved for the metadata")]

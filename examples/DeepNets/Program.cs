@@ -52,14 +52,8 @@ return root.Parse(args).Invoke();
 
 static int Run(string dataDirectory, string? outputDirectory, int epochs, int augment, int batchSize, double lr, int depth, int width, int seed, double expect)
 {
-    MnistData data;
-    try
+    if (MnistSample.LoadOrReport(dataDirectory) is not { } data)
     {
-        data = Mnist.Load(dataDirectory, normalize: true);
-    }
-    catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-    {
-        Console.Error.WriteLine($"error: cannot load MNIST from '{dataDirectory}': {e.Message}");
         return 1;
     }
 

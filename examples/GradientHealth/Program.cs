@@ -26,14 +26,8 @@ if (options is null)
 }
 
 var wall = Stopwatch.StartNew();
-MnistData data;
-try
+if (MnistSample.LoadOrReport(options.DataDirectory) is not { } data)
 {
-    data = Mnist.Load(options.DataDirectory, normalize: true);
-}
-catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-{
-    Console.Error.WriteLine($"error: cannot load MNIST from '{options.DataDirectory}': {e.Message}");
     return 1;
 }
 

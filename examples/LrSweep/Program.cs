@@ -8,7 +8,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using LrSweepExample;
-using TensorGrad.Data;
 using TensorGrad.Examples.Common;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -51,14 +50,8 @@ if (dataDirectory is null || outputDirectory is null)
     return 2;
 }
 
-MnistData data;
-try
+if (MnistSample.LoadOrReport(dataDirectory) is not { } data)
 {
-    data = Mnist.Load(dataDirectory, normalize: true);
-}
-catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-{
-    Console.Error.WriteLine($"error: cannot load MNIST from '{dataDirectory}': {e.Message}");
     return 1;
 }
 

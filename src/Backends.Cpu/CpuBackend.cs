@@ -8,7 +8,7 @@ namespace TensorGrad.Backends.Cpu;
 /// The CPU backend: pooled managed arrays, TensorPrimitives and hand-written Vector512/Vector256
 /// kernels (chosen at run time), split over cores when the work is large. Supports float32 and float64.
 /// </summary>
-public sealed class CpuBackend : BackendBase
+public sealed partial class CpuBackend : BackendBase
 {
     private readonly BufferPool<float> floats = new(DType.Float32);
     private readonly BufferPool<double> doubles = new(DType.Float64);
@@ -190,11 +190,11 @@ public sealed class CpuBackend : BackendBase
     {
         if (x.DType == DType.Float32)
         {
-            CpuGemm.Gemm(false, true, rows, outFeatures, inFeatures, 1f, F(x), F(weight), 0f, F(y), bias is null ? null : F(bias), relu);
+            CpuGemm.Gemm(false, true, rows, outFeatures, inFeatures, 1f, F(x), F(weight), 0f, F(y), FOrNull(bias), relu);
         }
         else
         {
-            CpuGemm.Gemm(false, true, rows, outFeatures, inFeatures, 1.0, D(x), D(weight), 0.0, D(y), bias is null ? null : D(bias), relu);
+            CpuGemm.Gemm(false, true, rows, outFeatures, inFeatures, 1.0, D(x), D(weight), 0.0, D(y), DOrNull(bias), relu);
         }
     }
 
@@ -246,11 +246,11 @@ public sealed class CpuBackend : BackendBase
     {
         if (parameter.DType == DType.Float32)
         {
-            OptimizerKernels.Sgd(F(parameter), F(gradient), velocity is null ? null : F(velocity), update);
+            OptimizerKernels.Sgd(F(parameter), F(gradient), FOrNull(velocity), update);
         }
         else
         {
-            OptimizerKernels.Sgd(D(parameter), D(gradient), velocity is null ? null : D(velocity), update);
+            OptimizerKernels.Sgd(D(parameter), D(gradient), DOrNull(velocity), update);
         }
     }
 
@@ -277,58 +277,6 @@ public sealed class CpuBackend : BackendBase
         else
         {
             CpuGemm.Gemm(transA, transB, m, n, k, alpha, D(a), D(b), beta, D(c));
-        }
-    }
-
-    /// <inheritdoc />
-    public override void BatchNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int outer, int channels, int inner, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer variance)
-    {
-        if (x.DType == DType.Float32)
-        {
-            BatchNormKernels.Forward(F(x), weight is null ? null : F(weight), bias is null ? null : F(bias), outer, channels, inner, (float)eps, F(y), F(mean), F(variance));
-        }
-        else
-        {
-            BatchNormKernels.Forward(D(x), weight is null ? null : D(weight), bias is null ? null : D(bias), outer, channels, inner, eps, D(y), D(mean), D(variance));
-        }
-    }
-
-    /// <inheritdoc />
-    public override void BatchNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer variance, int outer, int channels, int inner, double eps, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias)
-    {
-        if (x.DType == DType.Float32)
-        {
-            BatchNormKernels.Backward(F(gradY), F(x), weight is null ? null : F(weight), F(mean), F(variance), outer, channels, inner, (float)eps, F(gradX), gradWeight is null ? null : F(gradWeight), gradBias is null ? null : F(gradBias));
-        }
-        else
-        {
-            BatchNormKernels.Backward(D(gradY), D(x), weight is null ? null : D(weight), D(mean), D(variance), outer, channels, inner, eps, D(gradX), gradWeight is null ? null : D(gradWeight), gradBias is null ? null : D(gradBias));
-        }
-    }
-
-    /// <inheritdoc />
-    public override void LayerNorm(DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer? bias, int rows, int cols, double eps, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd)
-    {
-        if (x.DType == DType.Float32)
-        {
-            NormalizationKernels.LayerNorm(F(x), weight is null ? null : F(weight), bias is null ? null : F(bias), rows, cols, (float)eps, F(y), F(mean), F(rstd));
-        }
-        else
-        {
-            NormalizationKernels.LayerNorm(D(x), weight is null ? null : D(weight), bias is null ? null : D(bias), rows, cols, eps, D(y), D(mean), D(rstd));
-        }
-    }
-
-    /// <inheritdoc />
-    public override void LayerNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer rstd, int rows, int cols, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias)
-    {
-        if (x.DType == DType.Float32)
-        {
-            NormalizationKernels.LayerNormBackward(F(gradY), F(x), weight is null ? null : F(weight), F(mean), F(rstd), rows, cols, F(gradX), gradWeight is null ? null : F(gradWeight), gradBias is null ? null : F(gradBias));
-        }
-        else
-        {
-            NormalizationKernels.LayerNormBackward(D(gradY), D(x), weight is null ? null : D(weight), D(mean), D(rstd), rows, cols, D(gradX), gradWeight is null ? null : D(gradWeight), gradBias is null ? null : D(gradBias));
         }
     }
 
@@ -406,6 +354,10 @@ public sealed class CpuBackend : BackendBase
     private static float[] F(DeviceBuffer buffer) => (buffer as CpuBuffer<float> ?? throw Foreign(buffer)).Array;
 
     private static double[] D(DeviceBuffer buffer) => (buffer as CpuBuffer<double> ?? throw Foreign(buffer)).Array;
+
+    private static float[]? FOrNull(DeviceBuffer? buffer) => buffer is null ? null : F(buffer);
+
+    private static double[]? DOrNull(DeviceBuffer? buffer) => buffer is null ? null : D(buffer);
 
     private static Span<float> Floats(DeviceBuffer buffer) => F(buffer);
 

@@ -1,4 +1,5 @@
 using TensorGrad.Autograd.Ops;
+using TensorGrad.Backends;
 
 namespace TensorGrad.Nn;
 
@@ -19,14 +20,8 @@ public enum Reduction
 public static class Loss
 {
     /// <summary>Mean squared error between <paramref name="prediction"/> and <paramref name="target"/> of the same shape.</summary>
-    public static Tensor Mse(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
-    {
-        SameShape("Mse", prediction, target);
-        var difference = prediction - target;
-        var squared = difference.Square();
-        difference.ReleaseIfUnowned();
-        return Reduce(squared, reduction);
-    }
+    public static Tensor Mse(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean) =>
+        Reduce(OfDifference("Mse", prediction, target, UnaryOp.Square), reduction);
 
     /// <summary>
     /// Binary cross-entropy of probabilities <paramref name="probabilities"/> in [0, 1] against
@@ -64,14 +59,7 @@ public static class Loss
     /// </summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor classIds, Reduction reduction = Reduction.Mean)
     {
-        const string name = "CrossEntropy";
-        OpChecks.Rank(name, logits, 2, "logits [batch, classes]");
-        OpChecks.SameDeviceAndType(name, logits, classIds);
-        if (classIds.Rank != 1 || classIds.Shape[0] != logits.Shape[0])
-        {
-            throw new ArgumentException($"{name}: class ids must have shape [{logits.Shape[0]}] to match logits {logits.Shape}, got {classIds.Shape} on {classIds.Device}.");
-        }
-
+        ClassLossOps.CheckShapes("CrossEntropy", "logits", logits, classIds, weights: null);
         return Reduce(LossOps.SoftmaxCrossEntropy(logits, classIds), reduction);
     }
 
@@ -89,7 +77,7 @@ public static class Loss
     public static Tensor CrossEntropy(Tensor logits, Tensor classIds, double labelSmoothing, Tensor? weights = null, Reduction reduction = Reduction.Mean)
     {
         const string name = "CrossEntropy";
-        int classes = ClassLossOps.CheckShapes(name, logits, classIds, weights);
+        int classes = ClassLossOps.CheckShapes(name, "logits", logits, classIds, weights);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, $"{name}: labelSmoothing must be in [0, 1].");
@@ -129,30 +117,21 @@ public static class Loss
     /// <param name="reduction">How the rows' losses combine.</param>
     public static Tensor Nll(Tensor logProbabilities, Tensor classIds, Tensor? weights = null, Reduction reduction = Reduction.Mean)
     {
-        int classes = ClassLossOps.CheckShapes("Nll", logProbabilities, classIds, weights);
+        int classes = ClassLossOps.CheckShapes("Nll", "log-probabilities", logProbabilities, classIds, weights);
         return WeightedNll(logProbabilities, ClassLossOps.OneHot("Nll", classIds, classes), weights, reduction);
     }
 
     /// <summary>Mean absolute error (PyTorch's <c>l1_loss</c>) between tensors of one shape.</summary>
-    public static Tensor L1(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
-    {
-        SameShape("L1", prediction, target);
-        var difference = prediction - target;
-        var absolute = difference.Abs();
-        difference.ReleaseIfUnowned();
-        return Reduce(absolute, reduction);
-    }
+    public static Tensor L1(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean) =>
+        Reduce(OfDifference("L1", prediction, target, UnaryOp.Abs), reduction);
 
     /// <summary>Huber loss (PyTorch's <c>huber_loss</c>): ½d² where |d| ≤ δ, else δ(|d| - ½δ), with d = prediction - target.</summary>
     /// <param name="prediction">The prediction.</param>
     /// <param name="target">The target, of the prediction's shape.</param>
     /// <param name="delta">δ &gt; 0 (default 1).</param>
     /// <param name="reduction">How the elements' losses combine.</param>
-    public static Tensor Huber(Tensor prediction, Tensor target, double delta = 1, Reduction reduction = Reduction.Mean)
-    {
-        SameShape("Huber", prediction, target);
-        return Reduce(HuberOf(prediction, target, OpChecks.Positive("Huber", "delta", delta)), reduction);
-    }
+    public static Tensor Huber(Tensor prediction, Tensor target, double delta = 1, Reduction reduction = Reduction.Mean) =>
+        Reduce(OfDifference("Huber", prediction, target, new UnaryFunction(UnaryOp.Huber, OpChecks.Positive("Huber", "delta", delta))), reduction);
 
     /// <summary>Smooth L1 loss (PyTorch's <c>smooth_l1_loss</c>): ½d²/β where |d| &lt; β, else |d| - ½β; β = 0 is the L1 loss.</summary>
     /// <param name="prediction">The prediction.</param>
@@ -166,19 +145,20 @@ public static class Loss
             return L1(prediction, target, reduction);
         }
 
-        SameShape("SmoothL1", prediction, target);
-        var huber = HuberOf(prediction, target, OpChecks.Positive("SmoothL1", "beta", beta));
+        var huber = OfDifference("SmoothL1", prediction, target, new UnaryFunction(UnaryOp.Huber, OpChecks.Positive("SmoothL1", "beta", beta)));
         var perElement = huber / beta;
         huber.ReleaseIfUnowned();
         return Reduce(perElement, reduction);
     }
 
-    private static Tensor HuberOf(Tensor prediction, Tensor target, double delta)
+    /// <summary>f(prediction - target) per element, for predictions and targets of one shape; the difference is released when unowned.</summary>
+    private static Tensor OfDifference(string op, Tensor prediction, Tensor target, UnaryFunction f)
     {
+        SameShape(op, prediction, target);
         var difference = prediction - target;
-        var huber = Elementwise.Unary(new Backends.UnaryFunction(Backends.UnaryOp.Huber, delta), difference);
+        var perElement = Elementwise.Unary(f, difference);
         difference.ReleaseIfUnowned();
-        return huber;
+        return perElement;
     }
 
     /// <summary>-w[y]·logp[y] per row, reduced as PyTorch's nll_loss (the weighted mean divides by Σ w[y]).</summary>

@@ -5,14 +5,14 @@ namespace TensorGrad.Autograd.Ops;
 /// <summary>Pieces of the class-id losses composed from ops: the one-hot mask and its checks.</summary>
 internal static class ClassLossOps
 {
-    /// <summary>Checks log-probabilities or logits [N, C] against class ids [N] (and weights [C]); returns C.</summary>
-    public static int CheckShapes(string op, Tensor scores, Tensor classIds, Tensor? weights)
+    /// <summary>Checks logits or log-probabilities [N, C] (named <paramref name="role"/>) against class ids [N] and weights [C]; returns C.</summary>
+    public static int CheckShapes(string op, string role, Tensor scores, Tensor classIds, Tensor? weights)
     {
-        OpChecks.Rank(op, scores, 2, "the scores [batch, classes]");
+        OpChecks.Rank(op, scores, 2, $"{role} [batch, classes]");
         OpChecks.SameDeviceAndType(op, scores, classIds);
         if (classIds.Rank != 1 || classIds.Shape[0] != scores.Shape[0])
         {
-            throw new ArgumentException($"{op}: class ids must have shape [{scores.Shape[0]}] to match {scores.Shape}, got {classIds.Shape} on {classIds.Device}.");
+            throw new ArgumentException($"{op}: class ids must have shape [{scores.Shape[0]}] to match {role} {scores.Shape}, got {classIds.Shape} on {classIds.Device}.");
         }
 
         int classes = scores.Shape[1];

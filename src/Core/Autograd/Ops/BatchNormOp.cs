@@ -10,13 +10,7 @@ internal static class BatchNormOp
     public static (Tensor Y, Tensor Mean, Tensor Variance) Forward(Tensor x, Tensor? weight, Tensor? bias, int outer, int channels, int inner, double eps)
     {
         const string name = "BatchNorm";
-        foreach (var parameter in new[] { weight, bias })
-        {
-            if (parameter is not null)
-            {
-                OpChecks.SameDeviceAndType(name, x, parameter);
-            }
-        }
+        OpChecks.Parameters(name, x, weight, bias);
 
         var backend = x.Backend;
         var y = Tensor.Result(backend, x.Shape, x.DType, name);

@@ -9,13 +9,7 @@ internal static class LayerNormOp
     public static Tensor Forward(Tensor x, Tensor? weight, Tensor? bias, double eps)
     {
         const string name = "LayerNorm";
-        foreach (var parameter in new[] { weight, bias })
-        {
-            if (parameter is not null)
-            {
-                OpChecks.SameDeviceAndType(name, x, parameter);
-            }
-        }
+        OpChecks.Parameters(name, x, weight, bias);
 
         int rows = x.Shape[0], cols = x.Shape[1];
         var backend = x.Backend;

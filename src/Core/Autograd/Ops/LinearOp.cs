@@ -13,11 +13,7 @@ internal static class LinearOp
     public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias, bool relu)
     {
         string name = relu ? "Linear+ReLU" : "Linear";
-        OpChecks.SameDeviceAndType(name, x, weight);
-        if (bias is not null)
-        {
-            OpChecks.SameDeviceAndType(name, x, bias);
-        }
+        OpChecks.Parameters(name, x, weight, bias);
 
         int rows = x.Shape[0], inFeatures = x.Shape[1], outFeatures = weight.Shape[0];
         var y = Tensor.Result(x.Backend, Shape.Adopt(rows, outFeatures), x.DType, name);

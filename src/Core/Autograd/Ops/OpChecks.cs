@@ -17,6 +17,20 @@ internal static class OpChecks
         }
     }
 
+    /// <summary>A layer's weight and bias, where given, must be on the input's device with its dtype.</summary>
+    public static void Parameters(string op, Tensor x, Tensor? weight, Tensor? bias)
+    {
+        if (weight is not null)
+        {
+            SameDeviceAndType(op, x, weight);
+        }
+
+        if (bias is not null)
+        {
+            SameDeviceAndType(op, x, bias);
+        }
+    }
+
     /// <summary>The tensor must have exactly <paramref name="rank"/> dimensions.</summary>
     public static void Rank(string op, Tensor t, int rank, string role)
     {

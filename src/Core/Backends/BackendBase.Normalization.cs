@@ -23,9 +23,7 @@ public abstract partial class BackendBase
         }
 
         Scalar(ScalarOp.Mul, rstd, 1.0 / cols, rstd);
-        Scalar(ScalarOp.Add, rstd, eps, rstd);
-        Unary(UnaryOp.Sqrt, rstd, rstd);
-        Scalar(ScalarOp.ReverseDiv, rstd, 1, rstd);
+        InverseStd(rstd, eps, rstd);
         Binary(BinaryOp.Mul, y, full, rstd, column, y, full);
         if (weight is not null)
         {
@@ -115,7 +113,8 @@ public abstract partial class BackendBase
         }
 
         Scalar(ScalarOp.Mul, variance, 1.0 / ((double)outer * inner), variance);
-        var rstd = InverseStd(variance, eps);
+        var rstd = Allocate(variance.Length, variance.DType);
+        InverseStd(variance, eps, rstd);
         try
         {
             Binary(BinaryOp.Mul, y, full, rstd, perChannel, y, full);
@@ -145,7 +144,8 @@ public abstract partial class BackendBase
     {
         Shape full = new(outer, channels, inner), perChannel = new(1, channels, 1);
         double inverseCount = 1.0 / ((double)outer * inner);
-        var rstd = InverseStd(variance, eps);
+        var rstd = Allocate(variance.Length, variance.DType);
+        InverseStd(variance, eps, rstd);
         var xHat = Allocate(full.Size, x.DType);
         var scratch = Allocate(full.Size, x.DType);
         var sums = Allocate(channels, x.DType);
@@ -208,13 +208,11 @@ public abstract partial class BackendBase
         }
     }
 
-    /// <summary>1/√(variance + eps) in a new buffer (the caller releases it).</summary>
-    private DeviceBuffer InverseStd(DeviceBuffer variance, double eps)
+    /// <summary>rstd = 1/√(variance + eps); <paramref name="rstd"/> may be <paramref name="variance"/>.</summary>
+    private void InverseStd(DeviceBuffer variance, double eps, DeviceBuffer rstd)
     {
-        var rstd = Allocate(variance.Length, variance.DType);
         Scalar(ScalarOp.Add, variance, eps, rstd);
         Unary(UnaryOp.Sqrt, rstd, rstd);
         Scalar(ScalarOp.ReverseDiv, rstd, 1, rstd);
-        return rstd;
     }
 }

@@ -86,9 +86,6 @@ public sealed class BatchNorm1d : Module
             throw new ArgumentException($"BatchNorm1d({NumFeatures}): the input is {input.Shape} on {input.Device}; it must be [N, {NumFeatures}] or [N, {NumFeatures}, L].", nameof(input));
         }
 
-        // Statistics have the input's rank with 1 outside the channel axis, so they broadcast.
-        var statShape = input.Rank == 2 ? new Shape(1, NumFeatures) : new Shape(1, NumFeatures, 1);
-        Tensor y;
         if (IsTraining || RunningMean is null)
         {
             long count = input.Size / NumFeatures;
@@ -107,7 +104,9 @@ public sealed class BatchNorm1d : Module
             return normalized;
         }
 
-        y = (input - RunningMean.Reshape(statShape)) / (RunningVar!.Reshape(statShape) + Eps).Sqrt();
+        // Evaluation: the running statistics, shaped as the input with 1 outside the channel axis.
+        var statShape = input.Rank == 2 ? new Shape(1, NumFeatures) : new Shape(1, NumFeatures, 1);
+        var y = (input - RunningMean.Reshape(statShape)) / (RunningVar!.Reshape(statShape) + Eps).Sqrt();
         return Weight is null ? y : (y * Weight.Reshape(statShape)) + Bias!.Reshape(statShape);
     }
 

@@ -19,9 +19,9 @@ internal static class BatchNormKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T count = T.CreateTruncating((double)outer * inner);
-        ChannelSums(x, null, outer, channels, inner, mean, null);
+        ChannelSums(x, null, outer, channels, inner, mean, 0, null);
         TensorPrimitives.Divide(mean, count, mean);
-        ChannelSums(x, mean, outer, channels, inner, variance, null);
+        ChannelSums(x, mean, outer, channels, inner, variance, 0, null);
         TensorPrimitives.Divide(variance, count, variance);
 
         // y = x·scale + shift per channel, scale = w·rstd and shift = b - mean·scale.
@@ -55,8 +55,8 @@ internal static class BatchNormKernels
             // Per channel: Σ gy and Σ gy·(x - mean).
             var sumG = scratch.AsSpan(0, channels);
             var sumGx = scratch.AsSpan(channels, channels);
-            ChannelSums(gradY, null, outer, channels, inner, sumG, null);
-            ChannelSums(x, mean, outer, channels, inner, sumGx, gradY);
+            ChannelSums(gradY, null, outer, channels, inner, scratch, 0, null);
+            ChannelSums(x, mean, outer, channels, inner, scratch, channels, gradY);
 
             // gradX = gy·k1 + x·k2 + k3 with k1 = w·rstd, k2 = -w·rstd³·Σgy(x - mean)/count and
             // k3 = -w·rstd·Σgy/count - k2·mean: the usual rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)).
@@ -93,47 +93,38 @@ internal static class BatchNormKernels
     /// sums[c] = Σ over n, i of f(x[n, c, i]): x itself, or (x - center[c]) when a center is given,
     /// times <paramref name="by"/>[n, c, i] when given.
     /// </summary>
-    private static void ChannelSums<T>(T[] x, T[]? center, int outer, int channels, int inner, Span<T> sums, T[]? by)
+    private static void ChannelSums<T>(T[] x, T[]? center, int outer, int channels, int inner, T[] sums, int at, T[]? by)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var result = ArrayPool<T>.Shared.Rent(channels);
-        try
+        int blocks = (channels + ChannelBlock - 1) / ChannelBlock;
+        CpuParallel.For(blocks, 1, (X: x, Center: center, By: by, Outer: outer, Channels: channels, Inner: inner, Sums: sums, At: at), static (s, start, end) =>
         {
-            int blocks = (channels + ChannelBlock - 1) / ChannelBlock;
-            CpuParallel.For(blocks, 1, (X: x, Center: center, By: by, Outer: outer, Channels: channels, Inner: inner, Result: result), static (s, start, end) =>
+            Span<T> deviation = stackalloc T[ChannelBlock];
+            for (long block = start; block < end; block++)
             {
-                Span<T> deviation = stackalloc T[ChannelBlock];
-                for (long block = start; block < end; block++)
+                int first = (int)block * ChannelBlock, width = Math.Min(ChannelBlock, s.Channels - first);
+                var acc = s.Sums.AsSpan(s.At + first, width);
+                acc.Clear();
+                for (int n = 0; n < s.Outer; n++)
                 {
-                    int first = (int)block * ChannelBlock, width = Math.Min(ChannelBlock, s.Channels - first);
-                    var acc = s.Result.AsSpan(first, width);
-                    acc.Clear();
-                    for (int n = 0; n < s.Outer; n++)
+                    if (s.Inner == 1)
                     {
-                        if (s.Inner == 1)
-                        {
-                            var row = s.X.AsSpan((n * s.Channels) + first, width);
-                            var center = s.Center is null ? default : s.Center.AsSpan(first, width);
-                            var by = s.By is null ? default : s.By.AsSpan((n * s.Channels) + first, width);
-                            AddTerm(row, center, by, deviation[..width], acc);
-                            continue;
-                        }
+                        var row = s.X.AsSpan((n * s.Channels) + first, width);
+                        var center = s.Center is null ? default : s.Center.AsSpan(first, width);
+                        var by = s.By is null ? default : s.By.AsSpan((n * s.Channels) + first, width);
+                        AddTerm(row, center, by, deviation[..width], acc);
+                        continue;
+                    }
 
-                        for (int c = 0; c < width; c++)
-                        {
-                            int at = ((n * s.Channels) + first + c) * s.Inner;
-                            var run = s.X.AsSpan(at, s.Inner);
-                            acc[c] += s.Center is null ? TensorPrimitives.Sum<T>(run) : Deviations(run, s.Center[first + c], s.By is null ? run : s.By.AsSpan(at, s.Inner), s.By is null);
-                        }
+                    for (int c = 0; c < width; c++)
+                    {
+                        int at = ((n * s.Channels) + first + c) * s.Inner;
+                        var run = s.X.AsSpan(at, s.Inner);
+                        acc[c] += s.Center is null ? TensorPrimitives.Sum<T>(run) : Deviations(run, s.Center[first + c], s.By is null ? run : s.By.AsSpan(at, s.Inner), s.By is null);
                     }
                 }
-            });
-            result.AsSpan(0, channels).CopyTo(sums);
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(result);
-        }
+            }
+        });
     }
 
     /// <summary>acc += x, or (x - center)², or (x - center)·by, elementwise over one row of channels.</summary>

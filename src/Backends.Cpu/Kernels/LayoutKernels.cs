@@ -1,6 +1,6 @@
 namespace TensorGrad.Backends.Cpu.Kernels;
 
-/// <summary>Kernels that move elements: 2-D transpose.</summary>
+/// <summary>Kernels that move elements: 2-D transpose and strided copies.</summary>
 internal static class LayoutKernels
 {
     private const int Tile = 32;
@@ -26,6 +26,38 @@ internal static class LayoutKernels
                             s.Y[((long)c * s.Rows) + r] = s.X[((long)r * s.Cols) + c];
                         }
                     }
+                }
+            }
+        });
+    }
+
+    /// <summary>The copy <paramref name="layout"/> describes, run by run along its innermost dimension, runs split over cores when large.</summary>
+    public static void CopyStrided<T>(T[] x, in CopyLayout layout, T[] y)
+        where T : unmanaged
+    {
+        var l = layout;
+        if (l.Count == 0)
+        {
+            return;
+        }
+
+        int inner = l.InnerSize;
+        CpuParallel.For(l.Count / inner, Math.Max(1, CpuParallel.ElementGrain / inner), (X: x, L: l, Y: y), static (s, start, end) =>
+        {
+            var l = s.L;
+            int inner = l.InnerSize, srcStep = l.InnerSourceStride, dstStep = l.InnerDestinationStride;
+            for (int row = (int)start; row < end; row++)
+            {
+                int src = l.RowOffsets(row, out int dst);
+                if (srcStep == 1 && dstStep == 1)
+                {
+                    s.X.AsSpan(src, inner).CopyTo(s.Y.AsSpan(dst, inner));
+                    continue;
+                }
+
+                for (int k = 0; k < inner; k++, src += srcStep, dst += dstStep)
+                {
+                    s.Y[dst] = s.X[src];
                 }
             }
         });

@@ -3,7 +3,7 @@ using ILGPU;
 
 namespace TensorGrad.Backends.Gpu.Kernels;
 
-/// <summary>Data movement: 2-D transpose through a shared-memory tile, so reads and writes are both coalesced.</summary>
+/// <summary>Data movement: 2-D transpose through a shared-memory tile, so reads and writes are both coalesced; strided copies.</summary>
 internal static class LayoutKernels
 {
     /// <summary>y [cols, rows] = xᵀ for x [rows, cols]; a square group of side tile (≤ <see cref="GroupLimits.MaxSide"/>) per tile; rows are padded by one element against bank conflicts.</summary>
@@ -29,6 +29,17 @@ internal static class LayoutKernels
             }
 
             GroupBarrier.Sync();
+        }
+    }
+
+    /// <summary>The copy <paramref name="layout"/> describes, one thread per element.</summary>
+    public static void CopyStrided<T>(ArrayView<T> x, ArrayView<T> y, CopyLayout layout)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = GridLoop.Start; i < layout.Count; i += GridLoop.Step)
+        {
+            int src = layout.Offsets(i, out int dst);
+            y[dst] = x[src];
         }
     }
 }

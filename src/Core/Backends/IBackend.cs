@@ -83,6 +83,27 @@ public interface IBackend
     void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape);
 
     /// <summary>
+    /// The strided copy <paramref name="layout"/> describes, from x into a distinct buffer y; elements
+    /// of y outside it keep their values.
+    /// </summary>
+    void CopyStrided(DeviceBuffer x, in CopyLayout layout, DeviceBuffer y);
+
+    /// <summary>
+    /// The column matrix of group <paramref name="group"/> of x [Batch, Channels, Height, Width]:
+    /// col [<see cref="ConvGeometry.ColumnRows"/>, <see cref="ConvGeometry.ColumnCols"/>] with
+    /// <c>col[(c, i, j), (n, oh, ow)] = x[n, group·GroupChannels + c, oh·strideH - padH + i·dilationH, ow·strideW - padW + j·dilationW]</c>,
+    /// or <paramref name="padValue"/> where that position lies outside the image.
+    /// </summary>
+    void Im2Col(DeviceBuffer x, in ConvGeometry geometry, int group, double padValue, DeviceBuffer col);
+
+    /// <summary>
+    /// The adjoint of <see cref="Im2Col"/>: each element of x in group <paramref name="group"/>'s
+    /// channels is overwritten with the sum of the column entries that read it (0 if none); the
+    /// other channels keep their values.
+    /// </summary>
+    void Col2Im(DeviceBuffer col, in ConvGeometry geometry, int group, DeviceBuffer x);
+
+    /// <summary>
     /// Inverted dropout in one pass: <c>mask[i] = 1 / (1 - p)</c> where the Philox word at
     /// <c>offset + i</c> of <paramref name="stream"/> keeps element i (its top 24 bits ≥
     /// <see cref="Philox.KeepThreshold"/>), else 0 (all 0 for p = 1), and <c>y[i] = x[i]·mask[i]</c>.
@@ -123,6 +144,34 @@ public interface IBackend
     /// gradWeight and gradBias [channels]; all are overwritten.
     /// </summary>
     void BatchNormBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer? weight, DeviceBuffer mean, DeviceBuffer variance, int outer, int channels, int inner, double eps, DeviceBuffer gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias);
+
+    /// <summary>
+    /// 2-D convolution (cross-correlation, as PyTorch's): y [Batch, OutChannels, OutHeight, OutWidth]
+    /// from x [Batch, Channels, Height, Width], weight [OutChannels, GroupChannels, KernelH, KernelW]
+    /// and the optional bias [OutChannels].
+    /// </summary>
+    void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, in ConvGeometry geometry, DeviceBuffer y);
+
+    /// <summary>
+    /// The gradients of <see cref="Conv2d"/> that are asked for (non-null), each overwritten:
+    /// gradX like x, gradWeight like the weight, gradBias [OutChannels].
+    /// </summary>
+    void Conv2dBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer weight, in ConvGeometry geometry, DeviceBuffer? gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias);
+
+    /// <summary>
+    /// 2-D pooling of each channel of x [Batch, Channels, Height, Width] into y [Batch, Channels,
+    /// OutHeight, OutWidth] (the geometry's OutChannels equal its Channels, one group). For
+    /// <see cref="PoolKind.Max"/>, <paramref name="indices"/> (like y) receives the window position
+    /// i·KernelW + j of each maximum (the first one), as a float value.
+    /// </summary>
+    void Pool2d(PoolKind kind, DeviceBuffer x, in ConvGeometry geometry, DeviceBuffer y, DeviceBuffer? indices);
+
+    /// <summary>
+    /// The gradient of <see cref="Pool2d"/>, overwriting gradX: to each window's maximum (read from
+    /// <paramref name="indices"/>) for <see cref="PoolKind.Max"/>, spread evenly over the window for
+    /// <see cref="PoolKind.Average"/>.
+    /// </summary>
+    void Pool2dBackward(PoolKind kind, DeviceBuffer gradY, DeviceBuffer? indices, in ConvGeometry geometry, DeviceBuffer gradX);
 
     /// <summary>Softmax (or log-softmax when <paramref name="log"/>) of x [outer, axis, inner] along the middle dimension, stable for large inputs.</summary>
     void Softmax(DeviceBuffer x, int outer, int axis, int inner, bool log, DeviceBuffer y);

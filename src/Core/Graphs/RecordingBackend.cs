@@ -65,6 +65,48 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
 
     public void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape) => Run(() => real.Expand(x, xShape, y, yShape));
 
+    public void CopyStrided(DeviceBuffer x, in CopyLayout layout, DeviceBuffer y)
+    {
+        var l = layout;
+        Run(() => real.CopyStrided(x, l, y));
+    }
+
+    public void Im2Col(DeviceBuffer x, in ConvGeometry geometry, int group, double padValue, DeviceBuffer col)
+    {
+        var g = geometry;
+        Run(() => real.Im2Col(x, g, group, padValue, col));
+    }
+
+    public void Col2Im(DeviceBuffer col, in ConvGeometry geometry, int group, DeviceBuffer x)
+    {
+        var g = geometry;
+        Run(() => real.Col2Im(col, g, group, x));
+    }
+
+    public void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, in ConvGeometry geometry, DeviceBuffer y)
+    {
+        var g = geometry;
+        Run(() => real.Conv2d(x, weight, bias, g, y));
+    }
+
+    public void Conv2dBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer weight, in ConvGeometry geometry, DeviceBuffer? gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias)
+    {
+        var g = geometry;
+        Run(() => real.Conv2dBackward(gradY, x, weight, g, gradX, gradWeight, gradBias));
+    }
+
+    public void Pool2d(PoolKind kind, DeviceBuffer x, in ConvGeometry geometry, DeviceBuffer y, DeviceBuffer? indices)
+    {
+        var g = geometry;
+        Run(() => real.Pool2d(kind, x, g, y, indices));
+    }
+
+    public void Pool2dBackward(PoolKind kind, DeviceBuffer gradY, DeviceBuffer? indices, in ConvGeometry geometry, DeviceBuffer gradX)
+    {
+        var g = geometry;
+        Run(() => real.Pool2dBackward(kind, gradY, indices, g, gradX));
+    }
+
     /// <remarks>The stream is read when the kernel runs, so each replay draws a fresh mask.</remarks>
     public void Dropout(DeviceBuffer x, double p, RandomStream stream, DeviceBuffer y, DeviceBuffer mask) => Run(() => real.Dropout(x, p, stream, y, mask));
 

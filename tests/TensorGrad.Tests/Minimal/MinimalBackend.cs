@@ -54,6 +54,13 @@ internal sealed class MinimalBackend(Device device) : BackendBase
         Cpu.Gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
 
     public override void Transpose2D(DeviceBuffer x, int rows, int cols, DeviceBuffer y) => Cpu.Transpose2D(x, rows, cols, y);
+
+    public override void CopyStrided(DeviceBuffer x, in CopyLayout layout, DeviceBuffer y) => Cpu.CopyStrided(x, layout, y);
+
+    public override void Im2Col(DeviceBuffer x, in ConvGeometry geometry, int group, double padValue, DeviceBuffer col) =>
+        Cpu.Im2Col(x, geometry, group, padValue, col);
+
+    public override void Col2Im(DeviceBuffer col, in ConvGeometry geometry, int group, DeviceBuffer x) => Cpu.Col2Im(col, geometry, group, x);
 }
 
 /// <summary>Declares device kind <c>test-minimal</c> (one device) for <see cref="MinimalBackend"/>.</summary>

@@ -1,0 +1,257 @@
+using TensorGrad.Nn;
+using TensorGrad.Optim;
+
+namespace TensorGrad.Tests.Suite;
+
+/// <summary>Conv2d and the pools: hand-computed values, an im2col-free direct reference, gradient checks, errors, a replayed CNN step.</summary>
+public abstract partial class BackendSuite
+{
+    /// <summary>(batch, channels, height, width, out, kernelH, kernelW, stride, padding, dilation, groups, bias).</summary>
+    public static TheoryData<int, int, int, int, int, int, int, (int, int), (int, int), (int, int), int, bool> ConvCases => new()
+    {
+        { 1, 1, 4, 4, 1, 3, 3, (1, 1), (0, 0), (1, 1), 1, true },
+        { 3, 2, 5, 6, 3, 3, 2, (2, 1), (1, 0), (1, 1), 1, false },
+        { 1, 4, 6, 5, 4, 3, 3, (1, 1), (1, 1), (1, 1), 4, true },   // depthwise
+        { 3, 4, 7, 7, 6, 2, 3, (1, 2), (0, 1), (2, 1), 2, true },
+        { 1, 3, 5, 5, 2, 1, 1, (1, 1), (0, 0), (1, 1), 1, true },   // 1×1
+        { 2, 1, 9, 6, 2, 3, 3, (3, 2), (2, 2), (2, 2), 1, false },
+    };
+
+    [Fact]
+    public void Conv2d_matches_a_hand_computed_three_by_three_kernel_on_a_four_by_four_image()
+    {
+        // x[r, c] = 4r + c + 1; the kernel adds v + 2·right + below-right - two-down-two-right = 3v - 3 for the window's top-left v.
+        var x = T([.. Enumerable.Range(1, 16).Select(v => (float)v)], 1, 1, 4, 4);
+        var w = T([1, 2, 0, 0, 1, 0, 0, 0, -1], 1, 1, 3, 3);
+        var b = T([1], 1);
+        Recorded(() =>
+        {
+            AssertClose([1, 4, 13, 16], x.Conv2d(w, b).ToArray());
+            var padded = x.Conv2d(w, b, padding: 1).ToArray();
+            Assert.Equal(16, padded.Length);
+            Assert.Equal(1 + 0 + 0 + 1 - 6, padded[0]); // the window centred on x[0, 0]: 1·x[0,0] - x[1,1] + bias
+            Assert.Equal(16f, x.Conv2d(w, b, padding: 1).ToArray()[10]);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(ConvCases))]
+    public void Conv2d_matches_a_direct_reference(int n, int c, int h, int w, int o, int kh, int kw, (int, int) stride, (int, int) padding, (int, int) dilation, int groups, bool bias)
+    {
+        var r = new Random(n + (7 * c) + (13 * h) + kw);
+        var x = Tensor.Rand(new Shape(n, c, h, w), r, -1, 1, Device);
+        var weight = Tensor.Rand(new Shape(o, c / groups, kh, kw), r, -1, 1, Device);
+        var b = bias ? Tensor.Rand(new Shape(o), r, -1, 1, Device) : null;
+        var expected = Reference.Conv2d(x, weight, b, stride, padding, dilation, groups);
+        Recorded(() =>
+        {
+            var y = x.Conv2d(weight, b, stride, padding, dilation, groups);
+            Assert.Equal(expected.Shape, y.Shape);
+            AssertClose(expected.Values, y.ToArray(), 1e-5);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(ConvCases))]
+    public void Conv2d_gradients_match_finite_differences(int n, int c, int h, int w, int o, int kh, int kw, (int, int) stride, (int, int) padding, (int, int) dilation, int groups, bool bias)
+    {
+        var r = new Random(n + (3 * c) + (5 * h) + kh);
+        var x = Param64(r, -1, 1, n, c, h, w);
+        var weight = Param64(r, -1, 1, o, c / groups, kh, kw);
+        Tensor[] inputs = bias ? [x, weight, Param64(r, -1, 1, o)] : [x, weight];
+        AssertGradients(t => t[0].Conv2d(t[1], bias ? t[2] : null, stride, padding, dilation, groups), inputs);
+    }
+
+    [Fact]
+    public void Same_padding_keeps_the_size_and_pads_an_even_kernel_more_at_the_bottom_right()
+    {
+        var r = new Random(5);
+        var x = Tensor.Rand(new Shape(2, 2, 5, 6), r, -1, 1, Device);
+        var w = Tensor.Rand(new Shape(3, 2, 4, 2), r, -1, 1, Device);
+        var reference = Reference.Conv2d(Reference.Pad(x, top: 1, bottom: 2, left: 0, right: 1), w, null, (1, 1), (0, 0), (1, 1), 1);
+        Recorded(() =>
+        {
+            var y = x.Conv2d(w, padding: "same");
+            Assert.Equal(new Shape(2, 3, 5, 6), y.Shape);
+            AssertClose(reference.Values, y.ToArray(), 1e-5);
+        });
+        Assert.Throws<ArgumentException>(() => x.Conv2d(w, padding: Padding2d.Same, stride: 2));
+    }
+
+    [Theory]
+    [InlineData(2, 2, 0, 1)]
+    [InlineData(3, 2, 1, 1)]   // overlapping windows with padding
+    [InlineData(3, 1, 1, 2)]   // dilated, stride 1
+    public void Pools_match_a_direct_reference_and_their_gradients_match_finite_differences(int kernel, int stride, int padding, int dilation)
+    {
+        var r = new Random((kernel * 10) + stride + padding);
+        var x = Tensor.Rand(new Shape(2, 3, 7, 6), r, -1, 1, Device);
+        Recorded(() =>
+        {
+            var max = Reference.Pool(x, kernel, stride, padding, dilation, average: false);
+            var y = x.MaxPool2d(kernel, stride, padding, dilation);
+            Assert.Equal(max.Shape, y.Shape);
+            AssertClose(max.Values, y.ToArray(), 1e-6);
+            if (dilation == 1)
+            {
+                var mean = Reference.Pool(x, kernel, stride, padding, 1, average: true);
+                AssertClose(mean.Values, x.AvgPool2d(kernel, stride, padding).ToArray(), 1e-5);
+            }
+        });
+
+        var p = Param64(r, -1, 1, 2, 2, 7, 6);
+        AssertGradients(t => t[0].MaxPool2d(kernel, stride, padding, dilation), p);
+        if (dilation == 1)
+        {
+            AssertGradients(t => t[0].AvgPool2d(kernel, stride, padding), p);
+        }
+    }
+
+    [Fact]
+    public void Max_pooling_sends_each_window_gradient_to_its_first_maximum()
+    {
+        var x = T([1, 3, 3, 0, 2, 2, 2, 2, 5, 1, 0, 5, 1, 1, 1, 5], 1, 1, 4, 4);
+        x.RequiresGrad = true;
+        Recorded(() =>
+        {
+            var y = x.MaxPool2d(2);
+            AssertClose([3, 3, 5, 5], y.ToArray());
+            y.Sum().Backward();
+        });
+        AssertClose([0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0], x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void Adaptive_average_pooling_averages_each_channel_or_equal_windows()
+    {
+        var r = new Random(8);
+        var x = Param64(r, -1, 1, 2, 3, 4, 6);
+        Recorded(() =>
+        {
+            var global = x.AdaptiveAvgPool2d(1);
+            Assert.Equal(new Shape(2, 3, 1, 1), global.Shape);
+            var values = x.ToDoubleArray();
+            AssertClose([.. Enumerable.Range(0, 6).Select(p => values.Skip(p * 24).Take(24).Average())], global.ToDoubleArray(), 1e-12);
+            AssertClose(x.AvgPool2d((2, 3)).ToDoubleArray(), x.AdaptiveAvgPool2d((2, 2)).ToDoubleArray(), 1e-12);
+        });
+        AssertGradients(t => t[0].AdaptiveAvgPool2d(1), x);
+        Assert.Throws<ArgumentException>(() => x.AdaptiveAvgPool2d(5));
+    }
+
+    [Fact]
+    public void Permute_transpose_concat_and_stack_move_values_and_gradients()
+    {
+        var r = new Random(9);
+        var a = Param64(r, -1, 1, 2, 3, 4);
+        var b = Param64(r, -1, 1, 2, 1, 4);
+        Recorded(() =>
+        {
+            var av = a.ToDoubleArray();
+            var p = a.Permute(2, 0, 1);
+            Assert.Equal(new Shape(4, 2, 3), p.Shape);
+            Assert.Equal(av[(1 * 12) + (2 * 4) + 3], p.ToDoubleArray()[(3 * 6) + (1 * 3) + 2]);
+            Assert.Equal(new Shape(2, 4, 3), a.Transpose(-1, 1).Shape);
+            Assert.Equal(av[(1 * 12) + (2 * 4) + 3], a.Transpose(1, 2).ToDoubleArray()[(1 * 12) + (3 * 3) + 2]);
+
+            var cat = Tensor.Concat([a, b], 1);
+            Assert.Equal(new Shape(2, 4, 4), cat.Shape);
+            var bv = b.ToDoubleArray();
+            Assert.Equal(bv[4 + 2], cat.ToDoubleArray()[16 + 12 + 2]);
+            Assert.Equal(av[12 + 8 + 1], cat.ToDoubleArray()[16 + 8 + 1]);
+            var stacked = Tensor.Stack([a, a * 2], -1);
+            Assert.Equal(new Shape(2, 3, 4, 2), stacked.Shape);
+            Assert.Equal(2 * av[5], stacked.ToDoubleArray()[11]);
+        });
+        AssertGradients(t => t[0].Permute(1, 2, 0), a);
+        AssertGradients(t => t[0].Transpose(0, 2), a);
+        AssertGradients(t => Tensor.Concat([t[0], t[1], t[0]], -2), a, b);
+        AssertGradients(t => Tensor.Stack([t[0], t[0] * t[0]], 1), a);
+    }
+
+    [Fact]
+    public void Convolution_and_pooling_errors_name_the_layer_and_the_shapes()
+    {
+        var x = Tensor.Zeros(new Shape(2, 3, 8, 8), Device);
+        var conv = new Conv2d(4, 8, 3, device: Device);
+        var error = Assert.Throws<ArgumentException>(() => conv.Forward(x));
+        Assert.Contains("Conv2d", error.Message);
+        Assert.Contains("[2, 3, 8, 8]", error.Message);
+        Assert.Contains("[8, 4, 3, 3]", error.Message);
+
+        error = Assert.Throws<ArgumentException>(() => new Conv2d(3, 4, 9, device: Device).Forward(x));
+        Assert.Contains("larger than the padded input 8×8", error.Message);
+        Assert.Contains("[2, 3, 8, 8]", error.Message);
+
+        error = Assert.Throws<ArgumentException>(() => new Conv2d(3, 4, 3, groups: 2, device: Device));
+        Assert.Contains("groups", error.Message);
+        error = Assert.Throws<ArgumentException>(() => x.Conv2d(Tensor.Zeros(new Shape(4, 1, 3, 3), Device), groups: 2));
+        Assert.Contains("groups = 2", error.Message);
+
+        error = Assert.Throws<ArgumentException>(() => new Conv2d(3, 4, 3, device: Device).Forward(Tensor.Zeros(new Shape(3, 8, 8), Device)));
+        Assert.Contains("4-D", error.Message);
+        Assert.Contains("[3, 8, 8]", error.Message);
+
+        error = Assert.Throws<ArgumentException>(() => new MaxPool2d(2).Forward(Tensor.Zeros(new Shape(3, 8, 8), Device)));
+        Assert.Contains("MaxPool2d", error.Message);
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => x.MaxPool2d(2, padding: 2));
+        Assert.Contains("half the kernel", range.Message);
+    }
+
+    [Fact]
+    public void Conv2d_module_has_pytorch_names_shapes_and_initial_bounds()
+    {
+        var conv = new Conv2d(6, 4, (3, 2), groups: 2, device: Device, seed: 3);
+        Assert.Equal(["weight", "bias"], conv.StateDict().Keys);
+        Assert.Equal(new Shape(4, 3, 3, 2), conv.Weight.Shape);
+        double bound = 1 / Math.Sqrt(3 * 3 * 2);
+        Assert.All(conv.Weight.ToArray(), v => Assert.InRange(v, -bound, bound));
+        Assert.All(conv.Bias!.ToArray(), v => Assert.InRange(v, -bound, bound));
+        Assert.Contains(conv.Weight.ToArray(), v => Math.Abs(v) > bound / 2);
+        Assert.Equal(new Shape(5, 4, 4, 3), conv.Forward(Tensor.Zeros(new Shape(5, 6, 6, 4), Device)).Shape);
+    }
+
+    [Fact]
+    public void A_replayed_cnn_training_step_matches_eager_training_and_allocates_nothing()
+    {
+        Sequential Net() => new(
+            new Conv2d(1, 4, 3, padding: 1, device: Device, seed: 1), new ReLU(), new MaxPool2d(2),
+            new Conv2d(4, 6, 3, groups: 2, device: Device, seed: 2), new ReLU(), new AvgPool2d(2, padding: 1),
+            new Flatten(), new Linear(6 * 2 * 2, 3, Device, seed: 4));
+        var r = new Random(10);
+        var x = Tensor.Rand(new Shape(5, 1, 8, 8), r, 0, 1, Device);
+        var y = T([0, 2, 1, 1, 0], 5);
+        var (eager, replayed) = (Net(), Net());
+        var (eagerOpt, replayedOpt) = (new Sgd(eager.Parameters(), lr: 0.1), new Sgd(replayed.Parameters(), lr: 0.1));
+        using var graph = CaptureLoss(replayed, x, y);
+        replayedOpt.Step();
+        float last = 0;
+        for (int step = 0; step < 4; step++)
+        {
+            Recorded(() =>
+            {
+                eagerOpt.ZeroGrad();
+                var loss = Loss.CrossEntropy(eager.Forward(x), y);
+                loss.Backward();
+                last = loss.Item();
+            });
+            eagerOpt.Step();
+            if (step > 0)
+            {
+                replayedOpt.ZeroGrad();
+                graph.Replay();
+                replayedOpt.Step();
+                Assert.Equal(last, graph.Output.Item(), 4);
+            }
+        }
+
+        AssertClose([.. eager.Parameters()[0].ToArray().Select(v => (double)v)], replayed.Parameters()[0].ToArray(), 1e-4);
+        if (LaunchesAllocate is null)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            replayedOpt.ZeroGrad();
+            graph.Replay();
+            replayedOpt.Step();
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+}

@@ -1,5 +1,5 @@
-using TensorGrad.Backends;
 using TensorGrad.Autograd.Ops;
+using TensorGrad.Backends;
 
 namespace TensorGrad;
 

@@ -49,6 +49,8 @@ public abstract class InProcessPeer : IPeer
         WorkloadKind.Add => AddOne(),
         WorkloadKind.NormMlp => NormMlpStep(workload.Size),
         WorkloadKind.LayerNorm => LayerNormStep(),
+        WorkloadKind.LeNet => LeNetStep(workload.Size),
+        WorkloadKind.Conv => ConvStep(workload.Size),
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload.Kind, "Unknown workload kind."),
     };
 
@@ -69,6 +71,12 @@ public abstract class InProcessPeer : IPeer
 
     /// <summary>LayerNorm(1024) forward and backward (of the sum of its output times a fixed tensor) on [512, 1024], with an SGD step of rate 1e-9 that zeroes the gradients as the other steps do.</summary>
     protected abstract Action LayerNormStep();
+
+    /// <summary>One Adam step of the MNIST example's LeNet-style CNN on [batch, 1, 28, 28].</summary>
+    protected abstract Action LeNetStep(int batch);
+
+    /// <summary>Conv2d(64, 64, 3, padding 1) forward and backward (of the sum of its output times a fixed tensor) on [batch, 64, 28, 28], with an SGD step of rate 1e-9 over the input and the layer.</summary>
+    protected abstract Action ConvStep(int batch);
 
     /// <summary>Keeps <paramref name="item"/> until the peer is disposed.</summary>
     protected T Keep<T>(T item)

@@ -26,6 +26,12 @@ var output = new Option<string?>("--out")
     HelpName = "path",
 };
 var quick = new Option<bool>("--quick") { Description = "Shorter measurements and no SGEMM 2048, to check that everything runs" };
+var only = new Option<string[]>("--only")
+{
+    Description = "Run only the workloads whose id starts with one of these (e.g. lenet,conv3x3,sgemm-1024) [default: all]",
+    HelpName = "id,id,...",
+    CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+};
 var python = new Option<string>("--python")
 {
     Description = "Python with python3-torch, which runs torch_peer.py",
@@ -33,7 +39,7 @@ var python = new Option<string>("--python")
     HelpName = "path",
 };
 
-var root = new RootCommand("Compare TensorGrad with TorchSharp and PyTorch on the CPU, interleaved in one run.") { repeats, output, quick, python };
+var root = new RootCommand("Compare TensorGrad with TorchSharp and PyTorch on the CPU, interleaved in one run.") { repeats, output, quick, only, python };
 root.SetAction(result =>
 {
     bool isQuick = result.GetValue(quick);
@@ -41,7 +47,14 @@ root.SetAction(result =>
     string outPath = result.GetValue(output) ?? DefaultOutput();
     var timing = isQuick ? new TimingSettings(0.03, 0.01, 5) : new TimingSettings(0.1, 0.02, 7);
     int threads = Environment.ProcessorCount;
-    var workloads = Workload.All(isQuick);
+    string[] prefixes = result.GetValue(only) ?? [];
+    var workloads = Workload.All(isQuick).Where(w => prefixes.Length == 0 || prefixes.Any(w.Id.StartsWith)).ToList();
+    if (workloads.Count == 0)
+    {
+        Console.Error.WriteLine($"error: --only {string.Join(',', prefixes)} matches no workload; ids: {string.Join(", ", Workload.All(false).Select(w => w.Id))}.");
+        return 2;
+    }
+
     var started = DateTime.UtcNow;
 
     // Debian's PyTorch runs its own ops on OpenMP threads and its matrix products on OpenBLAS's

@@ -66,6 +66,32 @@ public sealed class TensorGradPeer(bool replayed) : InProcessPeer
         return Step(parameters, () => (layer.Forward(x) * weights).Sum());
     }
 
+    protected override Action LeNetStep(int batch)
+    {
+        var cpu = Device.Cpu;
+        var model = new Sequential(
+            new Conv2d(1, 32, 5, device: cpu, seed: 1), new ReLU(), new MaxPool2d(2),
+            new Conv2d(32, 64, 5, device: cpu, seed: 2), new ReLU(), new MaxPool2d(2),
+            new Flatten(),
+            new Linear(1024, 128, cpu, seed: 3), new ReLU(), new Dropout(0.5, seed: 4),
+            new Linear(128, 10, cpu, seed: 5));
+        var adam = new Adam(model.Parameters(), lr: 1e-3);
+        var x = Keep(Tensor.Rand([batch, 1, 28, 28], seed: 1, device: cpu));
+        var y = Keep(Tensor.FromArray([.. Enumerable.Range(0, batch).Select(i => (float)(i % 10))], new Shape(batch), cpu));
+        return Step(adam, () => Loss.CrossEntropy(model.Forward(x), y));
+    }
+
+    protected override Action ConvStep(int batch)
+    {
+        var cpu = Device.Cpu;
+        var layer = new Conv2d(64, 64, 3, padding: 1, device: cpu, seed: 1);
+        var x = Keep(Tensor.Rand([batch, 64, 28, 28], seed: 1, device: cpu));
+        x.RequiresGrad = true;
+        var weights = Keep(Tensor.Rand([batch, 64, 28, 28], seed: 2, device: cpu));
+        var parameters = new Sgd([x, .. layer.Parameters()], lr: 1e-9);
+        return Step(parameters, () => (layer.Forward(x) * weights).Sum());
+    }
+
     protected override Action TinyStep()
     {
         var cpu = Device.Cpu;

@@ -93,6 +93,29 @@ public sealed class TorchSharpPeer : InProcessPeer
         return () => Step(sgd, () => (layer.forward(x) * weights).sum());
     }
 
+    protected override Action LeNetStep(int batch)
+    {
+        var model = Keep(nn.Sequential(
+            nn.Conv2d(1, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 5), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(1024, 128), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(128, 10)));
+        var adam = optim.Adam(model.parameters(), 1e-3);
+        var x = Keep(torch.rand(batch, 1, 28, 28));
+        var y = Keep(torch.tensor(Enumerable.Range(0, batch).Select(i => (long)(i % 10)).ToArray()));
+        return () => Step(adam, () => nn.functional.cross_entropy(model.forward(x), y));
+    }
+
+    protected override Action ConvStep(int batch)
+    {
+        var layer = Keep(nn.Conv2d(64, 64, 3, padding: 1));
+        var x = Keep(new TorchSharp.Modules.Parameter(torch.rand(batch, 64, 28, 28)));
+        var weights = Keep(torch.rand(batch, 64, 28, 28));
+        var sgd = optim.SGD(layer.parameters().Append(x), 1e-9);
+        return () => Step(sgd, () => (layer.forward(x) * weights).sum());
+    }
+
     protected override Action TinyStep()
     {
         var model = Keep(nn.Sequential(nn.Linear(4, 8), nn.Sigmoid(), nn.Linear(8, 1), nn.Sigmoid()));

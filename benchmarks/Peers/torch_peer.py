@@ -9,7 +9,7 @@ libraries. Protocol (one line each way):
     quit                                            -> exit
 
 Workload ids are those of Workload.cs: mlp-sgd-32, mlp-adam-512, tiny-sgd, sgemm-1024, add-1,
-mlpnorm-adam-128, layernorm-512x1024.
+mlpnorm-adam-128, layernorm-512x1024, lenet-adam-64, conv3x3-64-28-32.
 Timing is the same as TimingSettings.cs: warm up for at least <warmup> seconds (two calls at
 least), choose calls per sample so a sample lasts about <sample> seconds, time <samples> samples
 and report the median time per call.
@@ -70,6 +70,25 @@ def make_step(torch, workload):
         layer = nn.LayerNorm(1024)
         x = torch.rand(512, 1024, requires_grad=True)
         weights = torch.rand(512, 1024)
+        optimizer = torch.optim.SGD(list(layer.parameters()) + [x], lr=1e-9)
+        return lambda: train_step(optimizer, lambda: (layer(x) * weights).sum())
+    if parts[0] == "lenet":
+        batch = int(parts[2])
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 5), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(1024, 128), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(128, 10))
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        x = torch.rand(batch, 1, 28, 28)
+        y = torch.arange(batch) % 10
+        return lambda: train_step(optimizer, lambda: functional.cross_entropy(model(x), y))
+    if parts[0] == "conv3x3":
+        batch = int(parts[3])
+        layer = nn.Conv2d(64, 64, 3, padding=1)
+        x = torch.rand(batch, 64, 28, 28, requires_grad=True)
+        weights = torch.rand(batch, 64, 28, 28)
         optimizer = torch.optim.SGD(list(layer.parameters()) + [x], lr=1e-9)
         return lambda: train_step(optimizer, lambda: (layer(x) * weights).sum())
     if parts[0] == "tiny":

@@ -55,7 +55,8 @@ internal static class Display
             Console.WriteLine($"augmentation: {settings.ShiftedCopies} copies of each training digit shifted by up to {Augment.MaxShift} px, {samplesPerEpoch:N0} samples per epoch");
         }
 
-        string layers = settings.Hidden.Length == 0 ? "linear"
+        string layers = settings.Model == "cnn" ? $"Conv2d, ReLU, MaxPool2d, dropout {settings.Dropout:G3}"
+            : settings.Hidden.Length == 0 ? "linear"
             : string.Join(", ", new[] { settings.Norm switch { "batch" => "BatchNorm1d", "layer" => "LayerNorm", _ => "" }, "ReLU", settings.Dropout > 0 ? $"dropout {settings.Dropout:G3}" : "" }.Where(s => s.Length > 0));
         Console.WriteLine($"model {settings.Architecture} ({layers}, {parameters:N0} parameters) on {settings.Device}; "
             + $"{(settings.Optimizer == "sgd" ? "sgd (momentum 0.9)" : settings.Optimizer)} lr {settings.LearningRate:G4} decayed ×{Training.LearningRateDecay} per epoch, batch {settings.BatchSize}, {Count(settings.Epochs, "epoch")}, seed {settings.Seed}");

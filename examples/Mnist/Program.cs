@@ -50,6 +50,8 @@ var plot = new Option<string>("--plot")
     HelpName = "path",
 };
 
+var model = new Option<string>("--model") { Description = $"mlp (Linear layers of --hidden widths) or cnn ({Training.CnnArchitecture})", DefaultValueFactory = _ => "mlp" };
+model.AcceptOnlyFromAmong("mlp", "cnn");
 var norm = new Option<string>("--norm") { Description = "Normalization after each hidden Linear layer: none, batch (BatchNorm1d) or layer (LayerNorm)", DefaultValueFactory = _ => "none" };
 norm.AcceptOnlyFromAmong("none", "batch", "layer");
 var dropout = Checked("--dropout", "Dropout probability after each hidden layer's ReLU; 0 for none", 0.0, v => v is >= 0 and < 1, "in [0, 1)");
@@ -63,7 +65,7 @@ var graph = new Option<bool>("--graph")
 
 var root = new RootCommand("Train an MLP on MNIST digits with TensorGrad.")
 {
-    data, device, epochs, batchSize, augment, lr, optimizer, hidden, norm, dropout, seed, checkpoint, resume, plot, expect, graph, exportOnnx,
+    data, device, epochs, batchSize, augment, lr, optimizer, model, hidden, norm, dropout, seed, checkpoint, resume, plot, expect, graph, exportOnnx,
 };
 root.SetAction(result =>
 {
@@ -100,9 +102,15 @@ root.SetAction(result =>
 
     // An absent Option<int[]> reads as [], so "not given" is told apart from --hidden "" here.
     int[] widths = result.GetResult(hidden) is null ? defaultHidden : result.GetValue(hidden)!;
+    string modelName = result.GetValue(model)!;
+    if (modelName == "cnn" && (result.GetResult(hidden) is not null || result.GetValue(norm) != "none"))
+    {
+        return Fail("--hidden and --norm shape the MLP; --model cnn has fixed layers (--dropout sets its dropout).");
+    }
+
     string plotPath = result.GetValue(plot)!;
     var settings = new Settings(directory, chosen, result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(augment),
-        learningRate, optimizerName, widths, result.GetValue(norm)!, result.GetValue(dropout), result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
+        learningRate, optimizerName, modelName, widths, result.GetValue(norm)!, result.GetValue(dropout), result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
         result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph), result.GetValue(exportOnnx));
     return Run.Execute(settings);
 });

@@ -10,7 +10,8 @@ namespace MnistExample;
 /// <param name="LearningRate">Peak learning rate.</param>
 /// <param name="Optimizer">"adam" or "sgd" (with momentum 0.9).</param>
 /// <param name="ShiftedCopies">Shifted copies of each training digit added to the training set (0: none).</param>
-/// <param name="Hidden">Hidden layer widths, input to output.</param>
+/// <param name="Model">"mlp" (Linear layers of <paramref name="Hidden"/> widths) or "cnn" (the LeNet-style <see cref="Training.Cnn"/>).</param>
+/// <param name="Hidden">Hidden layer widths of the MLP, input to output.</param>
 /// <param name="Norm">Normalization after each hidden Linear layer: "none", "batch" or "layer".</param>
 /// <param name="Dropout">Dropout probability after each hidden layer's ReLU (0: none).</param>
 /// <param name="Seed">Seed of the initialization and of the shuffling.</param>
@@ -28,6 +29,7 @@ internal sealed record Settings(
     int ShiftedCopies,
     double LearningRate,
     string Optimizer,
+    string Model,
     int[] Hidden,
     string Norm,
     double Dropout,
@@ -39,8 +41,8 @@ internal sealed record Settings(
     bool Graph,
     string? OnnxPath)
 {
-    /// <summary>The network as text, e.g. "784-256-128-10".</summary>
-    public string Architecture => string.Join("-", [DataSet.Pixels, .. Hidden, DataSet.Classes]);
+    /// <summary>The network as text, e.g. "784-256-128-10", or the CNN's layers.</summary>
+    public string Architecture => Model == "cnn" ? Training.CnnArchitecture : string.Join("-", [DataSet.Pixels, .. Hidden, DataSet.Classes]);
 
     /// <summary>The hyperparameters that define the run, stored in checkpoints and compared on resume.</summary>
     public IReadOnlyDictionary<string, string> Hyperparameters => new Dictionary<string, string>

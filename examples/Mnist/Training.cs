@@ -18,7 +18,7 @@ internal readonly record struct BatchProgress(int Batch, int Batches, double Los
 /// <summary>The result of one epoch: training statistics and the evaluation on the test split.</summary>
 internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double SamplesPerSecond, double Seconds, int Samples, double TrainSeconds);
 
-/// <summary>An MLP classifier for MNIST with its optimizer: builds them, trains an epoch, evaluates.</summary>
+/// <summary>An MLP or CNN classifier for MNIST with its optimizer: builds them, trains an epoch, evaluates.</summary>
 internal sealed class Training : IDisposable
 {
     private readonly Optimizer optimizer;
@@ -30,37 +30,14 @@ internal sealed class Training : IDisposable
     private Tensor? graphImages;
     private Tensor? graphLabels;
 
-    /// <summary>
-    /// Builds the model (784-hidden…-10; each hidden Linear followed by the chosen normalization,
-    /// ReLU and dropout) and its optimizer from <paramref name="settings"/>.
-    /// </summary>
+    /// <summary>Builds the model (<see cref="Mlp"/> or <see cref="Cnn"/>) and its optimizer from <paramref name="settings"/>.</summary>
     /// <param name="settings">The run's settings.</param>
     /// <param name="stepsPerEpoch">Optimizer steps per epoch (batches), for the learning-rate schedule.</param>
     public Training(Settings settings, int stepsPerEpoch)
     {
         useGraph = settings.Graph;
         Init.ManualSeed(settings.Seed);
-        Model = new Sequential();
-        int inputs = DataSet.Pixels;
-        for (int layer = 0; layer < settings.Hidden.Length; layer++)
-        {
-            int width = settings.Hidden[layer];
-            Model.Add(new Linear(inputs, width, settings.Device));
-            if (settings.Norm != "none")
-            {
-                Model.Add(settings.Norm == "batch" ? new BatchNorm1d(width, device: settings.Device) : new LayerNorm(width, device: settings.Device));
-            }
-
-            Model.Add(new ReLU());
-            if (settings.Dropout > 0)
-            {
-                Model.Add(new Dropout(settings.Dropout, seed: settings.Seed + layer));
-            }
-
-            inputs = width;
-        }
-
-        Model.Add(new Linear(inputs, DataSet.Classes, settings.Device));
+        Model = settings.Model == "cnn" ? Cnn(settings) : Mlp(settings);
         optimizer = settings.Optimizer == "sgd"
             ? new Sgd(Model.Parameters(), lr: settings.LearningRate, momentum: 0.9)
             : new Adam(Model.Parameters(), lr: settings.LearningRate);
@@ -68,6 +45,54 @@ internal sealed class Training : IDisposable
         // The rate decays by 0.7 after each epoch, as in PyTorch's MNIST example. The schedule does
         // not depend on the number of epochs, so a run resumed after k epochs matches one that never stopped.
         schedule = new StepLR(optimizer, stepSize: stepsPerEpoch, gamma: LearningRateDecay);
+    }
+
+    /// <summary>The CNN's layers as text.</summary>
+    public const string CnnArchitecture = "1x28x28-conv5x5x32-pool2-conv5x5x64-pool2-1024-128-10";
+
+    /// <summary>
+    /// The MLP: 784-hidden…-10, each hidden Linear followed by the chosen normalization, ReLU and dropout.
+    /// </summary>
+    private static Sequential Mlp(Settings settings)
+    {
+        var model = new Sequential();
+        int inputs = DataSet.Pixels;
+        for (int layer = 0; layer < settings.Hidden.Length; layer++)
+        {
+            int width = settings.Hidden[layer];
+            model.Add(new Linear(inputs, width, settings.Device));
+            if (settings.Norm != "none")
+            {
+                model.Add(settings.Norm == "batch" ? new BatchNorm1d(width, device: settings.Device) : new LayerNorm(width, device: settings.Device));
+            }
+
+            model.Add(new ReLU());
+            if (settings.Dropout > 0)
+            {
+                model.Add(new Dropout(settings.Dropout, seed: settings.Seed + layer));
+            }
+
+            inputs = width;
+        }
+
+        model.Add(new Linear(inputs, DataSet.Classes, settings.Device));
+        return model;
+    }
+
+    /// <summary>
+    /// A LeNet-style CNN (<see cref="CnnArchitecture"/>): two 5×5 convolutions with ReLU and 2×2
+    /// max pooling, then a hidden Linear layer of 128 with ReLU and dropout.
+    /// </summary>
+    public static Sequential Cnn(Settings settings)
+    {
+        var device = settings.Device;
+        return new Sequential(
+            new Unflatten(1, 1, 28, 28),
+            new Conv2d(1, 32, 5, device: device), new ReLU(), new MaxPool2d(2),
+            new Conv2d(32, 64, 5, device: device), new ReLU(), new MaxPool2d(2),
+            new Flatten(),
+            new Linear(64 * 4 * 4, 128, device), new ReLU(), new Dropout(settings.Dropout, seed: settings.Seed),
+            new Linear(128, DataSet.Classes, device));
     }
 
     /// <summary>Factor applied to the learning rate after each epoch.</summary>

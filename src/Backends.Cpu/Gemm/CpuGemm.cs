@@ -62,24 +62,34 @@ internal static unsafe class CpuGemm
 
         fixed (T* pa = a, pb = b, pc = c, pbias = bias)
         {
-            var epilogue = new GemmEpilogue<T>(pbias, relu);
-            if (k == 0 || T.IsZero(alpha))
-            {
-                Scale(c.AsSpan(0, m * n), beta);
-                epilogue.Apply(pc, n, m, 0, n);
-                return;
-            }
+            Gemm(new GemmProblem<T>(pa, pb, pc, m, n, k, transA, transB, alpha, beta, new GemmEpilogue<T>(pbias, relu)));
+        }
+    }
 
-            var problem = new GemmProblem<T>(pa, pb, pc, m, n, k, transA, transB, alpha, beta, epilogue);
-            if (GemmVector.TryRun(in problem) || GemmOuter.TryRun(in problem))
-            {
-                // These paths finish C in one pass; the epilogue follows it while C is still in cache.
-                epilogue.Apply(pc, n, m, 0, n);
-            }
-            else
-            {
-                GemmParallel.Run(in problem);
-            }
+    /// <summary>
+    /// The product of operands the caller has pinned and checked (m and n positive): for kernels that
+    /// multiply parts of buffers, such as one image's columns in a convolution. Splits over the
+    /// cores when large; inside a part of another parallel kernel, it runs on the calling thread.
+    /// </summary>
+    internal static void Gemm<T>(in GemmProblem<T> problem)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var p = problem;
+        if (p.K == 0 || T.IsZero(p.Alpha))
+        {
+            Scale(new Span<T>(p.C, p.M * p.N), p.Beta);
+            p.Epilogue.Apply(p.C, p.N, p.M, 0, p.N);
+            return;
+        }
+
+        if (GemmVector.TryRun(in p) || GemmOuter.TryRun(in p))
+        {
+            // These paths finish C in one pass; the epilogue follows it while C is still in cache.
+            p.Epilogue.Apply(p.C, p.N, p.M, 0, p.N);
+        }
+        else
+        {
+            GemmParallel.Run(in p);
         }
     }
 

@@ -26,35 +26,42 @@ internal static class ConvolutionKernels
                 int j = row % g.KernelW, i = row / g.KernelW % g.KernelH, c = row / (g.KernelW * g.KernelH);
                 var plane = s.X.AsSpan((int)((((long)n * g.Channels) + (s.Group * g.GroupChannels) + c) * g.Height * g.Width), g.Height * g.Width);
                 var target = s.Col.AsSpan((int)(((long)row * g.ColumnCols) + ((long)n * g.OutPlane)), g.OutPlane);
-                var (lo, hi) = ValidRange(g.OutWidth, g.Width, g.StrideW, g.PadW, j * g.DilationW);
-                for (int oh = 0; oh < g.OutHeight; oh++)
-                {
-                    var line = target.Slice(oh * g.OutWidth, g.OutWidth);
-                    int ih = (oh * g.StrideH) - g.PadH + (i * g.DilationH);
-                    if ((uint)ih >= (uint)g.Height)
-                    {
-                        line.Fill(s.Pad);
-                        continue;
-                    }
-
-                    line[..lo].Fill(s.Pad);
-                    line[hi..].Fill(s.Pad);
-                    var source = plane.Slice(ih * g.Width, g.Width);
-                    int iw = (lo * g.StrideW) - g.PadW + (j * g.DilationW);
-                    if (g.StrideW == 1)
-                    {
-                        source.Slice(iw, hi - lo).CopyTo(line[lo..hi]);
-                    }
-                    else
-                    {
-                        for (int ow = lo; ow < hi; ow++, iw += g.StrideW)
-                        {
-                            line[ow] = source[iw];
-                        }
-                    }
-                }
+                FillColumnRow(plane, g, i, j, s.Pad, target);
             }
         });
+    }
+
+    /// <summary>One row of a column matrix for one image: kernel position (i, j) read from an input plane at every output position.</summary>
+    public static void FillColumnRow<T>(ReadOnlySpan<T> plane, in ConvGeometry g, int i, int j, T padValue, Span<T> target)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (lo, hi) = ValidRange(g.OutWidth, g.Width, g.StrideW, g.PadW, j * g.DilationW);
+        for (int oh = 0; oh < g.OutHeight; oh++)
+        {
+            var line = target.Slice(oh * g.OutWidth, g.OutWidth);
+            int ih = (oh * g.StrideH) - g.PadH + (i * g.DilationH);
+            if ((uint)ih >= (uint)g.Height)
+            {
+                line.Fill(padValue);
+                continue;
+            }
+
+            line[..lo].Fill(padValue);
+            line[hi..].Fill(padValue);
+            var source = plane.Slice(ih * g.Width, g.Width);
+            int iw = (lo * g.StrideW) - g.PadW + (j * g.DilationW);
+            if (g.StrideW == 1)
+            {
+                source.Slice(iw, hi - lo).CopyTo(line[lo..hi]);
+            }
+            else
+            {
+                for (int ow = lo; ow < hi; ow++, iw += g.StrideW)
+                {
+                    line[ow] = source[iw];
+                }
+            }
+        }
     }
 
     /// <summary>Overwrites group <paramref name="group"/>'s channels of x with the adjoint of <see cref="Im2Col{T}"/>.</summary>
@@ -86,7 +93,7 @@ internal static class ConvolutionKernels
     }
 
     /// <summary>Adds one kernel position's column entries of one image back into its input plane.</summary>
-    private static void AddWindowRow<T>(ReadOnlySpan<T> source, Span<T> plane, in ConvGeometry g, int i, int j)
+    public static void AddWindowRow<T>(ReadOnlySpan<T> source, Span<T> plane, in ConvGeometry g, int i, int j)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (lo, hi) = ValidRange(g.OutWidth, g.Width, g.StrideW, g.PadW, j * g.DilationW);

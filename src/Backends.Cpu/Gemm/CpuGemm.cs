@@ -69,12 +69,19 @@ internal static unsafe class CpuGemm
     /// <summary>
     /// The product of operands the caller has pinned and checked (m and n positive): for kernels that
     /// multiply parts of buffers, such as one image's columns in a convolution. Splits over the
-    /// cores when large; inside a part of another parallel kernel, it runs on the calling thread.
+    /// cores when large, unless <paramref name="serial"/> (for a caller that is itself one part of a
+    /// split: its GEMM then runs whole on the calling thread, with no grid of smaller blocks).
     /// </summary>
-    internal static void Gemm<T>(in GemmProblem<T> problem)
+    internal static void Gemm<T>(in GemmProblem<T> problem, bool serial = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var p = problem;
+        if (serial && p.K > 0 && !T.IsZero(p.Alpha))
+        {
+            RunBlock(in p, 0, p.M, 0, p.N);
+            return;
+        }
+
         if (p.K == 0 || T.IsZero(p.Alpha))
         {
             Scale(new Span<T>(p.C, p.M * p.N), p.Beta);

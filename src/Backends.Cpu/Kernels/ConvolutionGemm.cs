@@ -54,7 +54,7 @@ internal static unsafe class ConvolutionGemm
                             int outs = g.GroupOutChannels;
                             CpuGemm.Gemm(new GemmProblem<T>(
                                 pw + ((long)group * outs * g.ColumnRows), pc, py + ((long)group * outs * g.OutPlane),
-                                outs, g.OutPlane, g.ColumnRows, false, false, T.One, s.Bias is null ? T.Zero : T.One));
+                                outs, g.OutPlane, g.ColumnRows, false, false, T.One, s.Bias is null ? T.Zero : T.One), serial: s.Parts > 1);
                         }
                     }
                 }
@@ -75,7 +75,7 @@ internal static unsafe class ConvolutionGemm
         {
             for (long part = first; part < last; part++)
             {
-                BackwardPart(s.GY, s.X, s.W, s.G, s.GX, s.GW is not null, s.GB is not null, s.Scratch.AsSpan((int)(part * BackwardScratch(s.G)), (int)BackwardScratch(s.G)), (int)(s.G.Batch * part / s.Parts), (int)(s.G.Batch * (part + 1) / s.Parts));
+                BackwardPart(s.GY, s.X, s.W, s.G, s.GX, s.GW is not null, s.GB is not null, s.Parts > 1, s.Scratch.AsSpan((int)(part * BackwardScratch(s.G)), (int)BackwardScratch(s.G)), (int)(s.G.Batch * part / s.Parts), (int)(s.G.Batch * (part + 1) / s.Parts));
             }
         });
 
@@ -96,7 +96,7 @@ internal static unsafe class ConvolutionGemm
     }
 
     /// <summary>Images [n0, n1) of the backward: input gradients written, weight and bias gradients summed into the part's scratch.</summary>
-    private static void BackwardPart<T>(T[] gradY, T[] x, T[] weight, in ConvGeometry g, T[]? gradX, bool weights, bool biases, Span<T> scratch, int n0, int n1)
+    private static void BackwardPart<T>(T[] gradY, T[] x, T[] weight, in ConvGeometry g, T[]? gradX, bool weights, bool biases, bool serial, Span<T> scratch, int n0, int n1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = g.ColumnRows, plane = g.OutPlane, outs = g.GroupOutChannels;
@@ -126,7 +126,7 @@ internal static unsafe class ConvolutionGemm
                         var columns = Columns(x, n, g, group, col);
                         fixed (T* pc = columns)
                         {
-                            CpuGemm.Gemm(new GemmProblem<T>(groupGrad, pc, ppw + ((long)group * outs * rows), outs, rows, plane, false, true, T.One, n == n0 ? T.Zero : T.One));
+                            CpuGemm.Gemm(new GemmProblem<T>(groupGrad, pc, ppw + ((long)group * outs * rows), outs, rows, plane, false, true, T.One, n == n0 ? T.Zero : T.One), serial);
                         }
                     }
 
@@ -140,7 +140,7 @@ internal static unsafe class ConvolutionGemm
                     fixed (T* pc = col, pgx = gradX)
                     {
                         T* target = pointwise ? pgx + ((((long)n * g.Channels) + ((long)group * g.GroupChannels)) * plane) : pc;
-                        CpuGemm.Gemm(new GemmProblem<T>(pw + ((long)group * outs * rows), groupGrad, target, rows, plane, outs, true, false, T.One, T.Zero));
+                        CpuGemm.Gemm(new GemmProblem<T>(pw + ((long)group * outs * rows), groupGrad, target, rows, plane, outs, true, false, T.One, T.Zero), serial);
                     }
 
                     if (!pointwise)

@@ -1,5 +1,7 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace TensorGrad.Backends.Cpu.Kernels;
 
@@ -36,31 +38,56 @@ internal static class ConvolutionKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (lo, hi) = ValidRange(g.OutWidth, g.Width, g.StrideW, g.PadW, j * g.DilationW);
-        for (int oh = 0; oh < g.OutHeight; oh++)
+        int first = (lo * g.StrideW) - g.PadW + (j * g.DilationW);
+        ref T source = ref MemoryMarshal.GetReference(plane);
+        ref T line = ref MemoryMarshal.GetReference(target);
+        for (int oh = 0; oh < g.OutHeight; oh++, line = ref Unsafe.Add(ref line, g.OutWidth))
         {
-            var line = target.Slice(oh * g.OutWidth, g.OutWidth);
             int ih = (oh * g.StrideH) - g.PadH + (i * g.DilationH);
             if ((uint)ih >= (uint)g.Height)
             {
-                line.Fill(padValue);
+                MemoryMarshal.CreateSpan(ref line, g.OutWidth).Fill(padValue);
                 continue;
             }
 
-            line[..lo].Fill(padValue);
-            line[hi..].Fill(padValue);
-            var source = plane.Slice(ih * g.Width, g.Width);
-            int iw = (lo * g.StrideW) - g.PadW + (j * g.DilationW);
+            for (int ow = 0; ow < lo; ow++)
+            {
+                Unsafe.Add(ref line, ow) = padValue;
+            }
+
+            for (int ow = hi; ow < g.OutWidth; ow++)
+            {
+                Unsafe.Add(ref line, ow) = padValue;
+            }
+
+            ref T row = ref Unsafe.Add(ref source, (ih * g.Width) + first);
             if (g.StrideW == 1)
             {
-                source.Slice(iw, hi - lo).CopyTo(line[lo..hi]);
+                Copy(ref row, ref Unsafe.Add(ref line, lo), hi - lo);
             }
             else
             {
-                for (int ow = lo; ow < hi; ow++, iw += g.StrideW)
+                for (int ow = lo, iw = 0; ow < hi; ow++, iw += g.StrideW)
                 {
-                    line[ow] = source[iw];
+                    Unsafe.Add(ref line, ow) = Unsafe.Add(ref row, iw);
                 }
             }
+        }
+    }
+
+    /// <summary>Copies a short run with whole vectors where it can (runs here are one output row, often under 64 elements).</summary>
+    private static void Copy<T>(ref T source, ref T destination, int count)
+        where T : unmanaged
+    {
+        int k = 0;
+        for (; k <= count - Vector256<T>.Count; k += Vector256<T>.Count)
+        {
+            Vector256.LoadUnsafe(ref source, (nuint)k).StoreUnsafe(ref destination, (nuint)k);
+        }
+
+        for (; k < count; k++)
+        {
+            Unsafe.Add(ref destination, k) = Unsafe.Add(ref source, k);
         }
     }
 
@@ -97,11 +124,14 @@ internal static class ConvolutionKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (lo, hi) = ValidRange(g.OutWidth, g.Width, g.StrideW, g.PadW, j * g.DilationW);
-        if (hi <= lo)
+        if (hi <= lo || plane.Length < g.Height * g.Width || source.Length < g.OutPlane)
         {
             return;
         }
 
+        int first = (lo * g.StrideW) - g.PadW + (j * g.DilationW), count = hi - lo;
+        ref T column = ref MemoryMarshal.GetReference(source);
+        ref T image = ref MemoryMarshal.GetReference(plane);
         for (int oh = 0; oh < g.OutHeight; oh++)
         {
             int ih = (oh * g.StrideH) - g.PadH + (i * g.DilationH);
@@ -110,19 +140,26 @@ internal static class ConvolutionKernels
                 continue;
             }
 
-            var line = source.Slice((oh * g.OutWidth) + lo, hi - lo);
-            var target = plane.Slice(ih * g.Width, g.Width);
-            int iw = (lo * g.StrideW) - g.PadW + (j * g.DilationW);
+            ref T line = ref Unsafe.Add(ref column, (oh * g.OutWidth) + lo);
+            ref T target = ref Unsafe.Add(ref image, (ih * g.Width) + first);
             if (g.StrideW == 1)
             {
-                var run = target.Slice(iw, hi - lo);
-                TensorPrimitives.Add(run, line, run);
+                int k = 0;
+                for (; k <= count - Vector256<T>.Count; k += Vector256<T>.Count)
+                {
+                    (Vector256.LoadUnsafe(ref target, (nuint)k) + Vector256.LoadUnsafe(ref line, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
+                }
+
+                for (; k < count; k++)
+                {
+                    Unsafe.Add(ref target, k) += Unsafe.Add(ref line, k);
+                }
             }
             else
             {
-                for (int k = 0; k < line.Length; k++, iw += g.StrideW)
+                for (int k = 0; k < count; k++)
                 {
-                    target[iw] += line[k];
+                    Unsafe.Add(ref target, k * g.StrideW) += Unsafe.Add(ref line, k);
                 }
             }
         }

@@ -54,7 +54,8 @@ var model = new Option<string>("--model") { Description = $"mlp (Linear layers o
 model.AcceptOnlyFromAmong("mlp", "cnn");
 var norm = new Option<string>("--norm") { Description = "Normalization after each hidden Linear layer: none, batch (BatchNorm1d) or layer (LayerNorm)", DefaultValueFactory = _ => "none" };
 norm.AcceptOnlyFromAmong("none", "batch", "layer");
-var dropout = Checked("--dropout", "Dropout probability after each hidden layer's ReLU; 0 for none", 0.0, v => v is >= 0 and < 1, "in [0, 1)");
+var dropout = Checked("--dropout", "Dropout probability after each hidden layer's ReLU; 0 for none [default: 0 for mlp, 0.5 for cnn]", 0.0, v => v is >= 0 and < 1, "in [0, 1)");
+dropout.DefaultValueFactory = null; // the default depends on --model
 
 var exportOnnx = new Option<string?>("--export-onnx") { Description = "Export the trained model to this ONNX file and check ONNX Runtime's test accuracy on it against TensorGrad's", HelpName = "path" };
 
@@ -110,7 +111,7 @@ root.SetAction(result =>
 
     string plotPath = result.GetValue(plot)!;
     var settings = new Settings(directory, chosen, result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(augment),
-        learningRate, optimizerName, modelName, widths, result.GetValue(norm)!, result.GetValue(dropout), result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
+        learningRate, optimizerName, modelName, widths, result.GetValue(norm)!, result.GetResult(dropout) is null ? (modelName == "cnn" ? 0.5 : 0) : result.GetValue(dropout), result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
         result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph), result.GetValue(exportOnnx));
     return Run.Execute(settings);
 });

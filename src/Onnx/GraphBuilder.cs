@@ -61,6 +61,16 @@ internal sealed class GraphBuilder(DType dtype)
         return proto.Name;
     }
 
+    /// <summary>An int64 vector constant (a shape for Reshape), named after <paramref name="name"/>.</summary>
+    public string Int64Constant(string name, IReadOnlyList<long> values)
+    {
+        var proto = new TensorProto { Name = $"{name}:constant:{next++}", DataType = (int)TensorProto.Types.DataType.Int64 };
+        proto.Dims.Add(values.Count);
+        proto.Int64Data.AddRange(values);
+        Graph.Initializer.Add(proto);
+        return proto.Name;
+    }
+
     /// <summary>A scalar constant.</summary>
     public string Scalar(string name, double value) => Constant(name, [], [value]);
 
@@ -80,4 +90,11 @@ internal sealed class GraphBuilder(DType dtype)
     public static AttributeProto Float(string name, double value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = (float)value };
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static AttributeProto Ints(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
 }

@@ -21,7 +21,12 @@ internal static class ModuleMappings
                 for (int i = 0; i < sequential.Count; i++)
                 {
                     input = Add(graph, sequential[i], $"{prefix}{i}.", input, rank);
-                    rank = sequential[i] is Flatten flatten ? FlattenedRank(flatten, rank) : rank;
+                    rank = sequential[i] switch
+                    {
+                        Flatten flatten => FlattenedRank(flatten, rank),
+                        Unflatten unflatten => rank + unflatten.Sizes.Count - 1,
+                        _ => rank,
+                    };
                 }
 
                 return input;
@@ -70,6 +75,45 @@ internal static class ModuleMappings
                 }
 
                 return graph.Node("Flatten", name, [input], Int("axis", start));
+            case Unflatten unflatten:
+                if ((unflatten.Dim < 0 ? unflatten.Dim + rank : unflatten.Dim) != rank - 1)
+                {
+                    throw Unsupported(module, name, $"an Unflatten of dimension {unflatten.Dim} of a rank-{rank} input (only the last dimension is exported, as a Reshape)");
+                }
+
+                return graph.Node("Reshape", name, [input, graph.Int64Constant(name, [.. Enumerable.Repeat(0L, rank - 1), .. unflatten.Sizes.Select(s => (long)s)])]);
+            case Conv2d conv:
+                return graph.Node(
+                    "Conv",
+                    name,
+                    [input, graph.Initializer(prefix + "weight", conv.Weight), .. conv.Bias is null ? Array.Empty<string>() : [graph.Initializer(prefix + "bias", conv.Bias)]],
+                    Ints("kernel_shape", conv.KernelSize.Height, conv.KernelSize.Width),
+                    Ints("strides", conv.Stride.Height, conv.Stride.Width),
+                    Ints("dilations", conv.Dilation.Height, conv.Dilation.Width),
+                    Ints("pads", ConvPads(conv)),
+                    Int("group", conv.Groups));
+            case MaxPool2d pool:
+                return graph.Node(
+                    "MaxPool",
+                    name,
+                    [input],
+                    Ints("kernel_shape", pool.KernelSize.Height, pool.KernelSize.Width),
+                    Ints("strides", pool.Stride.Height, pool.Stride.Width),
+                    Ints("dilations", pool.Dilation.Height, pool.Dilation.Width),
+                    Ints("pads", pool.Padding.Height, pool.Padding.Width, pool.Padding.Height, pool.Padding.Width));
+            case AvgPool2d pool:
+                return graph.Node(
+                    "AveragePool",
+                    name,
+                    [input],
+                    Ints("kernel_shape", pool.KernelSize.Height, pool.KernelSize.Width),
+                    Ints("strides", pool.Stride.Height, pool.Stride.Width),
+                    Ints("pads", pool.Padding.Height, pool.Padding.Width, pool.Padding.Height, pool.Padding.Width),
+                    Int("count_include_pad", 1));
+            case AdaptiveAvgPool2d adaptive:
+                return adaptive.OutputSize == new Size2d(1, 1)
+                    ? graph.Node("GlobalAveragePool", name, [input])
+                    : throw Unsupported(module, name, $"an AdaptiveAvgPool2d to {adaptive.OutputSize} (only output size 1, as GlobalAveragePool)");
             case ReLU:
                 return graph.Node("Relu", name, [input]);
             case Sigmoid:
@@ -105,6 +149,19 @@ internal static class ModuleMappings
             ? graph.Node("Tanh", name, [graph.Node("Mul", name, [graph.Node("Add", name, [x, graph.Node("Mul", name, [graph.Node("Mul", name, [graph.Node("Mul", name, [x, x]), x]), graph.Scalar(name, 0.044715)])]), graph.Scalar(name, Math.Sqrt(2 / Math.PI))])])
             : graph.Node("Erf", name, [graph.Node("Mul", name, [x, graph.Scalar(name, 1 / Math.Sqrt(2))])]);
         return graph.Node("Mul", name, [graph.Node("Mul", name, [x, graph.Scalar(name, 0.5)]), graph.Node("Add", name, [inner, graph.Scalar(name, 1)])]);
+    }
+
+    /// <summary>ONNX's [top, left, bottom, right] padding of a convolution; "same" puts the odd element at the bottom and right, as TensorGrad and PyTorch do.</summary>
+    private static long[] ConvPads(Conv2d conv)
+    {
+        if (!conv.Padding.IsSame)
+        {
+            var p = conv.Padding.Size;
+            return [p.Height, p.Width, p.Height, p.Width];
+        }
+
+        int spanH = conv.Dilation.Height * (conv.KernelSize.Height - 1), spanW = conv.Dilation.Width * (conv.KernelSize.Width - 1);
+        return [spanH / 2, spanW / 2, spanH - (spanH / 2), spanW - (spanW / 2)];
     }
 
     private static int FlattenedRank(Flatten flatten, int rank) => (flatten.StartDim < 0 ? flatten.StartDim + rank : flatten.StartDim) + 1;

@@ -38,6 +38,20 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     [Fact]
+    public void A_cnn_with_every_convolution_and_pooling_setting_round_trips()
+    {
+        Init.ManualSeed(7);
+        var model = new Sequential(
+            new Unflatten(1, 1, 12, 12),
+            new Conv2d(1, 4, 3, padding: "same"), new ReLU(), new MaxPool2d(3, stride: 2, padding: 1),
+            new Conv2d(4, 6, (2, 3), stride: (1, 2), padding: (1, 0), dilation: (2, 1), groups: 2), new ReLU(),
+            new AvgPool2d(2, padding: 1), new Conv2d(6, 6, 1), new AdaptiveAvgPool2d(1),
+            new Flatten(), new Linear(6, 3));
+        Warm(model, 144);
+        AssertRoundTrip(model, 144);
+    }
+
+    [Fact]
     public void The_file_keeps_the_state_dictionary_names_and_a_dynamic_batch()
     {
         var model = new Sequential(new Linear(3, 4), new BatchNorm1d(4), new ReLU(), new Residual(new Sequential(new LayerNorm(4), new Linear(4, 4))));

@@ -1,3 +1,4 @@
+using Onnx;
 using TensorGrad.Nn;
 using static TensorGrad.Onnx.GraphBuilder;
 
@@ -93,23 +94,9 @@ internal static class ModuleMappings
                     Ints("pads", ConvPads(conv)),
                     Int("group", conv.Groups));
             case MaxPool2d pool:
-                return graph.Node(
-                    "MaxPool",
-                    name,
-                    [input],
-                    Ints("kernel_shape", pool.KernelSize.Height, pool.KernelSize.Width),
-                    Ints("strides", pool.Stride.Height, pool.Stride.Width),
-                    Ints("dilations", pool.Dilation.Height, pool.Dilation.Width),
-                    Ints("pads", pool.Padding.Height, pool.Padding.Width, pool.Padding.Height, pool.Padding.Width));
+                return graph.Node("MaxPool", name, [input], [.. Window(pool.KernelSize, pool.Stride, pool.Padding), Ints("dilations", pool.Dilation.Height, pool.Dilation.Width)]);
             case AvgPool2d pool:
-                return graph.Node(
-                    "AveragePool",
-                    name,
-                    [input],
-                    Ints("kernel_shape", pool.KernelSize.Height, pool.KernelSize.Width),
-                    Ints("strides", pool.Stride.Height, pool.Stride.Width),
-                    Ints("pads", pool.Padding.Height, pool.Padding.Width, pool.Padding.Height, pool.Padding.Width),
-                    Int("count_include_pad", 1));
+                return graph.Node("AveragePool", name, [input], [.. Window(pool.KernelSize, pool.Stride, pool.Padding), Int("count_include_pad", 1)]);
             case AdaptiveAvgPool2d adaptive:
                 return adaptive.OutputSize == new Size2d(1, 1)
                     ? graph.Node("GlobalAveragePool", name, [input])
@@ -150,6 +137,14 @@ internal static class ModuleMappings
             : graph.Node("Erf", name, [graph.Node("Mul", name, [x, graph.Scalar(name, 1 / Math.Sqrt(2))])]);
         return graph.Node("Mul", name, [graph.Node("Mul", name, [x, graph.Scalar(name, 0.5)]), graph.Node("Add", name, [inner, graph.Scalar(name, 1)])]);
     }
+
+    /// <summary>A pooling window's kernel_shape, strides and pads (the same padding on both sides).</summary>
+    private static AttributeProto[] Window(Size2d kernel, Size2d stride, Size2d padding) =>
+    [
+        Ints("kernel_shape", kernel.Height, kernel.Width),
+        Ints("strides", stride.Height, stride.Width),
+        Ints("pads", padding.Height, padding.Width, padding.Height, padding.Width),
+    ];
 
     /// <summary>ONNX's [top, left, bottom, right] padding of a convolution; "same" puts the odd element at the bottom and right, as TensorGrad and PyTorch do.</summary>
     private static long[] ConvPads(Conv2d conv)

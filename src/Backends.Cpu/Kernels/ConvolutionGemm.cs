@@ -85,12 +85,12 @@ internal static unsafe class ConvolutionGemm
         {
             if (gradWeight is not null)
             {
-                Accumulate(scratch.AsSpan((int)((part * stride) + colSize), (int)weightSize), gradWeight, part == 0);
+                NormalizationKernels.AddOrCopy<T>(scratch.AsSpan((int)((part * stride) + colSize), (int)weightSize), gradWeight, part == 0);
             }
 
             if (gradBias is not null)
             {
-                Accumulate(scratch.AsSpan((int)((part * stride) + colSize + weightSize), g.OutChannels), gradBias, part == 0);
+                NormalizationKernels.AddOrCopy<T>(scratch.AsSpan((int)((part * stride) + colSize + weightSize), g.OutChannels), gradBias, part == 0);
             }
         }
     }
@@ -192,17 +192,4 @@ internal static unsafe class ConvolutionGemm
     /// <summary>A 1×1 convolution with stride 1 and no padding: each image is its own column matrix.</summary>
     private static bool IsPointwise(in ConvGeometry g) =>
         g.KernelH == 1 && g.KernelW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0 && g.OutPlane == g.Height * g.Width;
-
-    private static void Accumulate<T>(ReadOnlySpan<T> part, Span<T> total, bool first)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (first)
-        {
-            part.CopyTo(total);
-        }
-        else
-        {
-            TensorPrimitives.Add(total, part, total);
-        }
-    }
 }

@@ -85,7 +85,8 @@ internal static class NormalizationKernels
         }
     }
 
-    private static void AddOrCopy<T>(ReadOnlySpan<T> partial, Span<T> total, bool first)
+    /// <summary>Copies a part's partial sums into the total (the first part) or adds them to it.</summary>
+    public static void AddOrCopy<T>(ReadOnlySpan<T> partial, Span<T> total, bool first)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (first)

@@ -105,6 +105,7 @@ internal static unsafe class ConvolutionGemm
         var partBias = scratch.Slice((rows * plane) + (g.OutChannels * rows), g.OutChannels);
         partBias.Clear();
         long outputSize = (long)g.OutChannels * plane;
+        bool pointwise = IsPointwise(g);
         for (int n = n0; n < n1; n++)
         {
             var gy = gradY.AsSpan((int)(n * outputSize), (int)outputSize);
@@ -136,10 +137,9 @@ internal static unsafe class ConvolutionGemm
                     }
 
                     // The column gradient Wᵀ·gradY, straight into gradX for a pointwise convolution.
-                    bool pointwise = IsPointwise(g);
                     fixed (T* pc = col, pgx = gradX)
                     {
-                        T* target = pointwise ? pgx + ((((long)n * g.Channels) + ((long)group * g.GroupChannels)) * plane) : pc;
+                        T* target = pointwise ? pgx + g.InputPlaneOffset(n, group, 0) : pc;
                         CpuGemm.Gemm(new GemmProblem<T>(pw + ((long)group * outs * rows), groupGrad, target, rows, plane, outs, true, false, T.One, T.Zero), serial);
                     }
 
@@ -157,7 +157,7 @@ internal static unsafe class ConvolutionGemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int planeSize = g.Height * g.Width;
-        var channels = x.AsSpan((int)((((long)n * g.Channels) + ((long)group * g.GroupChannels)) * planeSize), g.GroupChannels * planeSize);
+        var channels = x.AsSpan((int)g.InputPlaneOffset(n, group, 0), g.GroupChannels * planeSize);
         if (IsPointwise(g))
         {
             return channels;
@@ -177,15 +177,9 @@ internal static unsafe class ConvolutionGemm
     private static void FoldImage<T>(ReadOnlySpan<T> col, in ConvGeometry g, int n, int group, T[] gradX)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int planeSize = g.Height * g.Width, window = g.KernelH * g.KernelW;
         for (int c = 0; c < g.GroupChannels; c++)
         {
-            var plane = gradX.AsSpan((int)((((long)n * g.Channels) + ((long)group * g.GroupChannels) + c) * planeSize), planeSize);
-            plane.Clear();
-            for (int k = 0; k < window; k++)
-            {
-                ConvolutionKernels.AddWindowRow(col.Slice(((c * window) + k) * g.OutPlane, g.OutPlane), plane, g, k / g.KernelW, k % g.KernelW);
-            }
+            ConvolutionKernels.FoldPlane(col, g.OutPlane, 0, g, c, gradX.AsSpan((int)g.InputPlaneOffset(n, group, c), g.Height * g.Width));
         }
     }
 

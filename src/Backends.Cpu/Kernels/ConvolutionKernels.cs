@@ -26,7 +26,7 @@ internal static class ConvolutionKernels
             {
                 int row = (int)(task / g.Batch), n = (int)(task % g.Batch);
                 int j = row % g.KernelW, i = row / g.KernelW % g.KernelH, c = row / (g.KernelW * g.KernelH);
-                var plane = s.X.AsSpan((int)((((long)n * g.Channels) + (s.Group * g.GroupChannels) + c) * g.Height * g.Width), g.Height * g.Width);
+                var plane = s.X.AsSpan((int)g.InputPlaneOffset(n, s.Group, c), g.Height * g.Width);
                 var target = s.Col.AsSpan((int)(((long)row * g.ColumnCols) + ((long)n * g.OutPlane)), g.OutPlane);
                 FillColumnRow(plane, g, i, j, s.Pad, target);
             }
@@ -104,19 +104,25 @@ internal static class ConvolutionKernels
             for (long p = start; p < end; p++)
             {
                 int n = (int)(p / g.GroupChannels), c = (int)(p % g.GroupChannels);
-                var plane = s.X.AsSpan((int)((((long)n * g.Channels) + (s.Group * g.GroupChannels) + c) * g.Height * g.Width), g.Height * g.Width);
-                plane.Clear();
-                for (int i = 0; i < g.KernelH; i++)
-                {
-                    for (int j = 0; j < g.KernelW; j++)
-                    {
-                        int row = (((c * g.KernelH) + i) * g.KernelW) + j;
-                        var source = s.Col.AsSpan((int)(((long)row * g.ColumnCols) + ((long)n * g.OutPlane)), g.OutPlane);
-                        AddWindowRow(source, plane, g, i, j);
-                    }
-                }
+                FoldPlane<T>(s.Col, g.ColumnCols, n * g.OutPlane, g, c, s.X.AsSpan((int)g.InputPlaneOffset(n, s.Group, c), g.Height * g.Width));
             }
         });
+    }
+
+    /// <summary>
+    /// Overwrites one input plane with the sum of the column entries that read it: input channel
+    /// <paramref name="c"/>'s window rows of a column matrix whose rows are <paramref name="rowStride"/>
+    /// apart, this image's entries starting at <paramref name="offset"/> in each row.
+    /// </summary>
+    public static void FoldPlane<T>(ReadOnlySpan<T> col, int rowStride, int offset, in ConvGeometry g, int c, Span<T> plane)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        plane.Clear();
+        int window = g.KernelH * g.KernelW;
+        for (int k = 0; k < window; k++)
+        {
+            AddWindowRow(col.Slice((int)(((long)((c * window) + k) * rowStride) + offset), g.OutPlane), plane, g, k / g.KernelW, k % g.KernelW);
+        }
     }
 
     /// <summary>Adds one kernel position's column entries of one image back into its input plane.</summary>

@@ -13,8 +13,7 @@ internal static class PoolKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = geometry;
-        long planes = (long)g.Batch * g.Channels;
-        long grain = Math.Max(1, CpuParallel.ElementGrain / Math.Max(1, (long)g.OutPlane * g.KernelH * g.KernelW));
+        var (planes, grain) = Planes(g);
         CpuParallel.For(planes, grain, (Kind: kind, X: x, G: g, Y: y, I: indices), static (s, start, end) =>
         {
             var g = s.G;
@@ -74,8 +73,7 @@ internal static class PoolKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = geometry;
-        long planes = (long)g.Batch * g.Channels;
-        long grain = Math.Max(1, CpuParallel.ElementGrain / Math.Max(1, (long)g.OutPlane * g.KernelH * g.KernelW));
+        var (planes, grain) = Planes(g);
         CpuParallel.For(planes, grain, (Kind: kind, GY: gradY, I: indices, G: g, GX: gradX), static (s, start, end) =>
         {
             var g = s.G;
@@ -122,4 +120,8 @@ internal static class PoolKernels
             }
         });
     }
+
+    /// <summary>The planes to pool and how many a part takes, so each part reads about a grain of elements.</summary>
+    private static (long Planes, long Grain) Planes(in ConvGeometry g) =>
+        ((long)g.Batch * g.Channels, Math.Max(1, CpuParallel.ElementGrain / Math.Max(1, (long)g.OutPlane * g.KernelH * g.KernelW)));
 }

@@ -38,6 +38,10 @@ public readonly record struct ConvGeometry(
     /// <summary>Elements of the output.</summary>
     public long OutputSize => (long)Batch * OutChannels * OutHeight * OutWidth;
 
+    /// <summary>Offset in the input of the plane of channel <paramref name="channel"/> of group <paramref name="group"/> in image <paramref name="image"/>.</summary>
+    public long InputPlaneOffset(int image, int group, int channel) =>
+        (((long)image * Channels) + ((long)group * GroupChannels) + channel) * Height * Width;
+
     /// <summary>
     /// The same windows over each channel as its own single-channel image (Batch·Channels images
     /// of one channel): the layout pooling uses, where channels never mix.

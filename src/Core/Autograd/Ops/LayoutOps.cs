@@ -12,38 +12,34 @@ internal static class LayoutOps
     {
         ArgumentNullException.ThrowIfNull(dims);
         int rank = x.Rank;
+        if (dims.Length != rank)
+        {
+            throw Invalid(x, dims);
+        }
+
         var seen = new bool[rank];
         var inverse = new int[rank];
         var shape = new int[rank];
-        if (dims.Length != rank)
-        {
-            throw new ArgumentException($"Permute: [{string.Join(", ", dims)}] must list each of the {rank} dimensions of {x.Shape} on {x.Device} once.");
-        }
-
+        Span<int> xStrides = stackalloc int[rank];
+        Span<int> sourceStrides = stackalloc int[rank];
+        Span<int> yStrides = stackalloc int[rank];
+        CopyLayout.RowMajorStrides(x.Shape.Dimensions, xStrides);
         for (int d = 0; d < rank; d++)
         {
             int source = dims[d] < 0 ? dims[d] + rank : dims[d];
             if ((uint)source >= (uint)rank || seen[source])
             {
-                throw new ArgumentException($"Permute: [{string.Join(", ", dims)}] must list each of the {rank} dimensions of {x.Shape} on {x.Device} once.");
+                throw Invalid(x, dims);
             }
 
             seen[source] = true;
             inverse[source] = d;
             shape[d] = x.Shape[source];
+            sourceStrides[d] = xStrides[source];
         }
 
         var y = Tensor.Result(x.Backend, Shape.Adopt(shape), x.DType, "Permute");
-        Span<int> xStrides = stackalloc int[rank];
-        Span<int> sourceStrides = stackalloc int[rank];
-        Span<int> yStrides = stackalloc int[rank];
-        CopyLayout.RowMajorStrides(x.Shape.Dimensions, xStrides);
         CopyLayout.RowMajorStrides(shape, yStrides);
-        for (int d = 0; d < rank; d++)
-        {
-            sourceStrides[d] = xStrides[dims[d] < 0 ? dims[d] + rank : dims[d]];
-        }
-
         x.Backend.CopyStrided(x.Buffer, CopyLayout.Create(shape, sourceStrides, 0, yStrides, 0), y.Buffer);
         if (Tape.ShouldRecord(x))
         {
@@ -130,6 +126,9 @@ internal static class LayoutOps
 
         return Concat(unsqueezed, axis);
     }
+
+    private static ArgumentException Invalid(Tensor x, int[] dims) =>
+        new($"Permute: [{string.Join(", ", dims)}] must list each of the {x.Rank} dimensions of {x.Shape} on {x.Device} once.");
 
     private sealed class PermuteNode(Tensor x, int[] inverse) : Node
     {

@@ -5,6 +5,14 @@ namespace TensorGrad.Autograd;
 /// <summary>The reverse walk over recorded nodes and gradient accumulation.</summary>
 internal static class Backprop
 {
+    // The lists of the last pass, reused so a backward pass allocates nothing (a hook that runs
+    // a nested backward pass finds them taken and makes its own).
+    [ThreadStatic]
+    private static List<Node>? spareWalk;
+
+    [ThreadStatic]
+    private static List<Tensor>? spareHooked;
+
     /// <summary>Back-propagates from <paramref name="root"/>, seeded with <paramref name="gradient"/> (ones for a scalar when null).</summary>
     public static void Run(Tensor root, Tensor? gradient)
     {
@@ -25,6 +33,7 @@ internal static class Backprop
         }
 
         Tape.EnterNoGrad();
+        bool succeeded = false;
         try
         {
             var seed = Tensor.Result(root.Backend, root.Shape, root.DType, "Backward seed");
@@ -41,15 +50,23 @@ internal static class Backprop
             if (root.GradFn is null)
             {
                 Accumulate(root, seed);
-                return;
+                if (root.HasGradientHooks)
+                {
+                    root.RunGradientHooks();
+                }
+            }
+            else
+            {
+                Walk(root, seed);
             }
 
-            Walk(root, seed);
+            succeeded = true;
         }
         finally
         {
             Anomaly.InBackwardOf(null);
             Tape.ExitNoGrad();
+            GradientHooks.EndOfPass(succeeded);
         }
     }
 
@@ -94,52 +111,79 @@ internal static class Backprop
     private static void Walk(Tensor root, Tensor seed)
     {
         var rootTape = root.Owner ?? throw new InvalidOperationException($"Backward(): the result of {root.Origin} is not owned by a tape.");
+        var walk = spareWalk ?? [];
+        var hooked = spareHooked ?? [];
+        (spareWalk, spareHooked) = (null, null);
         root.PendingGrad = seed;
         try
         {
-            for (var tape = rootTape; tape is not null; tape = tape.Parent)
+            Order(root, rootTape, walk);
+            if (GradientHooks.Any)
             {
-                var nodes = tape.Nodes;
-                int start = nodes.Count - 1;
-                if (tape == rootTape)
-                {
-                    while (start >= 0 && nodes[start] != root.GradFn)
-                    {
-                        start--;
-                    }
-                }
+                GradientHooks.Plan(walk, hooked);
+            }
 
-                for (int i = start; i >= 0; i--)
+            for (int position = 0, next = 0; position < walk.Count; position++)
+            {
+                var node = walk[position];
+                var output = node.Output;
+                if (output.PendingGrad is { } g)
                 {
-                    var output = nodes[i].Output;
-                    var g = output.PendingGrad;
-                    if (g is null)
-                    {
-                        continue;
-                    }
-
                     output.PendingGrad = null;
                     if (Anomaly.Enabled)
                     {
-                        Anomaly.InBackwardOf(nodes[i]);
+                        Anomaly.InBackwardOf(node);
                     }
 
-                    nodes[i].Backward(g);
+                    node.Backward(g);
                     g.Release("after the backward pass consumed it");
+                }
+
+                for (; next < hooked.Count && hooked[next].GradientFinalAt == position; next++)
+                {
+                    if (hooked[next].Grad is not null)
+                    {
+                        hooked[next].RunGradientHooks();
+                    }
                 }
             }
         }
         catch
         {
-            for (var tape = rootTape; tape is not null; tape = tape.Parent)
+            foreach (var node in walk)
             {
-                foreach (var node in tape.Nodes)
-                {
-                    node.Output.PendingGrad = null;
-                }
+                node.Output.PendingGrad = null;
             }
 
             throw;
+        }
+        finally
+        {
+            walk.Clear();
+            hooked.Clear();
+            (spareWalk, spareHooked) = (walk, hooked);
+        }
+    }
+
+    /// <summary>The nodes a backward pass from <paramref name="root"/> visits, in order: its tape's from the root's node back, then each enclosing tape's.</summary>
+    private static void Order(Tensor root, Tape rootTape, List<Node> walk)
+    {
+        for (var tape = rootTape; tape is not null; tape = tape.Parent)
+        {
+            var nodes = tape.Nodes;
+            int start = nodes.Count - 1;
+            if (tape == rootTape)
+            {
+                while (start >= 0 && nodes[start] != root.GradFn)
+                {
+                    start--;
+                }
+            }
+
+            for (int i = start; i >= 0; i--)
+            {
+                walk.Add(nodes[i]);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ namespace TensorGrad.Data;
 public sealed class DataLoader : IEnumerable<Batch>, IDisposable
 {
     private readonly InMemoryDataset dataset;
+    private readonly Sampler? sampler;
     private readonly int[] order;
     private readonly float[][] features = new float[2][];
     private readonly float[][] targets = new float[2][];
@@ -28,12 +29,21 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     /// <param name="dropLast">Skip the last batch when it is smaller than <paramref name="batchSize"/>.</param>
     /// <param name="device">Where the batch tensors live (default: the CPU).</param>
     /// <param name="prefetch">Gather the next batch on a background thread while the current one trains.</param>
-    public DataLoader(InMemoryDataset dataset, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false, Device? device = null, bool prefetch = false)
+    /// <param name="sampler">
+    /// Which samples each epoch visits and in what order, instead of all of them (shuffled or not);
+    /// e.g. a distributed sampler's shard. It excludes <paramref name="shuffle"/>, as in PyTorch.
+    /// </param>
+    public DataLoader(InMemoryDataset dataset, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false, Device? device = null, bool prefetch = false, Sampler? sampler = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (batchSize <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "DataLoader: the batch size must be > 0.");
+        }
+
+        if (sampler is not null && shuffle)
+        {
+            throw new ArgumentException("DataLoader: shuffle and sampler exclude each other; the sampler decides the order (shuffle it there).", nameof(shuffle));
         }
 
         this.dataset = dataset;
@@ -42,9 +52,10 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
         Seed = seed;
         DropLast = dropLast;
         Device = device ?? Device.Cpu;
-        order = new int[dataset.Count];
-        BatchCount = dropLast ? dataset.Count / batchSize : (dataset.Count + batchSize - 1) / batchSize;
-        int rows = Math.Min(batchSize, dataset.Count);
+        this.sampler = sampler;
+        order = new int[sampler?.Count ?? dataset.Count];
+        BatchCount = dropLast ? order.Length / batchSize : (order.Length + batchSize - 1) / batchSize;
+        int rows = Math.Min(batchSize, order.Length);
         for (int s = 0; s < (prefetch ? 2 : 1); s++)
         {
             features[s] = new float[rows * dataset.SampleShape.Size];
@@ -124,18 +135,31 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
 
     private void Arrange(int epoch)
     {
-        for (int i = 0; i < order.Length; i++)
+        if (sampler is not null)
         {
-            order[i] = i;
+            sampler.Fill(epoch, order);
+            foreach (int index in order)
+            {
+                if ((uint)index >= (uint)dataset.Count)
+                {
+                    throw new InvalidOperationException($"DataLoader: the {sampler.GetType().Name} gave sample {index} in epoch {epoch}, but the dataset has {dataset.Count} samples.");
+                }
+            }
         }
-
-        if (Shuffle)
+        else if (Shuffle)
         {
-            new Random(unchecked((Seed * 1_000_003) + epoch)).Shuffle(order);
+            Sampler.Permutation(order, Seed, epoch);
+        }
+        else
+        {
+            for (int i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
         }
     }
 
-    private int RowsOf(int batch) => Math.Min(BatchSize, dataset.Count - (batch * BatchSize));
+    private int RowsOf(int batch) => Math.Min(BatchSize, order.Length - (batch * BatchSize));
 
     /// <summary>Copies the samples of <paramref name="batch"/> into host slot <paramref name="slot"/>.</summary>
     private void Gather(int slot, int batch)

@@ -297,16 +297,4 @@ public abstract class Module
             throw new ArgumentException($"{GetType().Name}: the name '{name}' is already registered.", nameof(name));
         }
     }
-
-    /// <summary>Removes a hook once, on the first Dispose.</summary>
-    private sealed class HookHandle(Action remove) : IDisposable
-    {
-        private Action? remove = remove;
-
-        public void Dispose()
-        {
-            remove?.Invoke();
-            remove = null;
-        }
-    }
 }

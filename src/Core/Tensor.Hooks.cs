@@ -1,0 +1,53 @@
+using TensorGrad.Autograd;
+
+namespace TensorGrad;
+
+public sealed partial class Tensor
+{
+    private List<Action<Tensor>>? gradientHooks;
+
+    /// <summary>
+    /// Adds <paramref name="hook"/>(tensor), called during each <see cref="Backward()"/> as soon as
+    /// this leaf's <see cref="Grad"/> holds every contribution of that backward pass (as PyTorch's
+    /// <c>register_post_accumulate_grad_hook</c>): after the last recorded op that uses the leaf
+    /// has added its part, while the ops recorded before it are still being differentiated. Data
+    /// parallelism uses it to start averaging gradients before the backward pass ends; the hook
+    /// may read and change <see cref="Grad"/>. Dispose the returned handle to remove it.
+    /// </summary>
+    public IDisposable RegisterPostAccumulateGradHook(Action<Tensor> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        if (!IsLeaf)
+        {
+            throw new InvalidOperationException($"RegisterPostAccumulateGradHook: the {Shape} tensor from {Origin} is not a leaf; only leaves (parameters) accumulate gradients.");
+        }
+
+        (gradientHooks ??= []).Add(hook);
+        GradientHooks.Added();
+        return new HookHandle(() =>
+        {
+            if (gradientHooks.Remove(hook))
+            {
+                GradientHooks.Removed();
+            }
+        });
+    }
+
+    /// <summary>True when post-accumulate hooks watch this leaf.</summary>
+    internal bool HasGradientHooks => gradientHooks is { Count: > 0 };
+
+    /// <summary>Position in the current backward walk after which this leaf's gradient is final.</summary>
+    internal int GradientFinalAt { get; set; }
+
+    /// <summary>The backward pass that last planned this leaf's hooks (so a leaf is planned once per pass).</summary>
+    internal int HookPlan { get; set; }
+
+    /// <summary>Runs the post-accumulate hooks in the order they were added.</summary>
+    internal void RunGradientHooks()
+    {
+        for (int i = 0; i < gradientHooks!.Count; i++)
+        {
+            gradientHooks[i](this);
+        }
+    }
+}

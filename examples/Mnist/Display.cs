@@ -47,7 +47,7 @@ internal static class Display
     }
 
     /// <summary>Prints the run's setup before the first epoch.</summary>
-    public static void Header(Settings settings, int trainCount, int testCount, int samplesPerEpoch, long parameters)
+    public static void Header(Settings settings, int trainCount, int testCount, int samplesPerEpoch, long parameters, int ranks)
     {
         Console.WriteLine($"MNIST from {settings.DataDirectory}: {trainCount:N0} training and {testCount:N0} test digits");
         if (settings.ShiftedCopies > 0)
@@ -60,6 +60,10 @@ internal static class Display
             : string.Join(", ", new[] { settings.Norm switch { "batch" => "BatchNorm1d", "layer" => "LayerNorm", _ => "" }, "ReLU", settings.Dropout > 0 ? $"dropout {settings.Dropout:G3}" : "" }.Where(s => s.Length > 0));
         Console.WriteLine($"model {settings.Architecture} ({layers}, {parameters:N0} parameters) on {settings.Device}; "
             + $"{(settings.Optimizer == "sgd" ? "sgd (momentum 0.9)" : settings.Optimizer)} lr {settings.LearningRate:G4} decayed ×{Training.LearningRateDecay} per epoch, batch {settings.BatchSize}, {Count(settings.Epochs, "epoch")}, seed {settings.Seed}");
+        if (settings.Distributed)
+        {
+            Console.WriteLine($"data-parallel over {Count(ranks, "process", "es")} (MPI): {settings.BatchSize / ranks} samples of each batch per process, gradients averaged after each backward pass");
+        }
     }
 
     /// <summary>Prints one epoch's summary line.</summary>
@@ -79,7 +83,7 @@ internal static class Display
     }
 
     /// <summary>"1 epoch", "2 epochs".</summary>
-    public static string Count(int n, string noun) => $"{n:N0} {noun}{(n == 1 ? "" : "s")}";
+    public static string Count(int n, string noun, string plural = "s") => $"{n:N0} {noun}{(n == 1 ? "" : plural)}";
 
     /// <summary>A fraction as a percentage: 0.9712 → "97.12%".</summary>
     public static string Percent(double fraction, int decimals = 2) => (100 * fraction).ToString("F" + decimals) + "%";

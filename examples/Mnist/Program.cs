@@ -64,9 +64,14 @@ var graph = new Option<bool>("--graph")
     Description = "Capture the training step (forward, loss, backward) in a KernelGraph on the first batch and replay it for every full batch: no per-step allocation",
 };
 
+var distributed = new Option<bool>("--distributed")
+{
+    Description = "Train data-parallel over the processes of an MPI job: start it with `mpirun -np N dotnet Mnist.dll --distributed` (each rank takes 1/N of every batch; rank 0 reports and saves)",
+};
+
 var root = new RootCommand("Train an MLP on MNIST digits with TensorGrad.")
 {
-    data, device, epochs, batchSize, augment, lr, optimizer, model, hidden, norm, dropout, seed, checkpoint, resume, plot, expect, graph, exportOnnx,
+    data, device, epochs, batchSize, augment, lr, optimizer, model, hidden, norm, dropout, seed, checkpoint, resume, plot, expect, graph, exportOnnx, distributed,
 };
 root.SetAction(result =>
 {
@@ -112,7 +117,7 @@ root.SetAction(result =>
     string plotPath = result.GetValue(plot)!;
     var settings = new Settings(directory, chosen, result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(augment),
         learningRate, optimizerName, modelName, widths, result.GetValue(norm)!, result.GetResult(dropout) is null ? (modelName == "cnn" ? 0.5 : 0) : result.GetValue(dropout), result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
-        result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph), result.GetValue(exportOnnx));
+        result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph), result.GetValue(exportOnnx), result.GetValue(distributed));
     return Run.Execute(settings);
 });
 

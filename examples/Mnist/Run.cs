@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TensorGrad.Data;
+using TensorGrad.Distributed;
 using TensorGrad.Examples.Common;
 
 namespace MnistExample;
@@ -26,10 +27,27 @@ internal static class Run
         }
 
         var train = Augment.WithShiftedCopies(data.Train, settings.ShiftedCopies, Augment.MaxShift, settings.Seed);
-        using var trainLoader = new DataLoader(train, settings.BatchSize, shuffle: true, seed: settings.Seed, device: settings.Device, prefetch: true);
+
+        // Data-parallel: each rank trains on its shard of every epoch's order with an equal part of
+        // the batch, so the global batch and the steps per epoch are those of a single process.
+        using var group = settings.Distributed ? ProcessGroup.Init() : null;
+        int ranks = group?.Size ?? 1;
+        if (settings.BatchSize % ranks != 0)
+        {
+            Console.Error.WriteLine($"error: --batch-size {settings.BatchSize} does not split evenly over {ranks} ranks.");
+            return 2;
+        }
+
+        if (group is { IsMain: false })
+        {
+            Console.SetOut(TextWriter.Null); // rank 0 reports for the job
+        }
+
+        var sampler = group is null ? null : new DistributedSampler(train.Count, group, seed: settings.Seed);
+        using var trainLoader = new DataLoader(train, settings.BatchSize / ranks, shuffle: sampler is null, seed: settings.Seed, device: settings.Device, prefetch: true, sampler: sampler);
         using var testLoader = new DataLoader(data.Test, EvaluationBatch, device: settings.Device);
-        using var training = new Training(settings, trainLoader.BatchCount);
-        Display.Header(settings, data.Train.Count, data.Test.Count, train.Count, training.ParameterCount);
+        using var training = new Training(settings, trainLoader.BatchCount, group);
+        Display.Header(settings, data.Train.Count, data.Test.Count, train.Count, training.ParameterCount, ranks);
         var history = new List<EpochResult>();
         int start = 0;
         if (settings.ResumePath is { } resumePath)
@@ -60,7 +78,7 @@ internal static class Run
             history.Add(result);
             trained.Add(result);
             Display.EpochLine(result, settings.Epochs);
-            if (settings.CheckpointPath is { } checkpointPath)
+            if (settings.CheckpointPath is { } checkpointPath && (group?.IsMain ?? true))
             {
                 try
                 {
@@ -77,6 +95,11 @@ internal static class Run
         var (finalLoss, finalMatrix) = training.Evaluate(testLoader);
         Report.TestResults(finalMatrix, finalLoss);
         Report.Throughput(trained, settings, wall.Elapsed);
+        if (group is { IsMain: false })
+        {
+            return settings.ExpectedAccuracy is { } floor && finalMatrix.Accuracy < floor ? 3 : 0;
+        }
+
         if (settings.PlotPath is { } plotPath && history.Count > 0)
         {
             string? problem = Plot.TrySave(history, settings, plotPath);

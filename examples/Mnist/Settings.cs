@@ -21,6 +21,7 @@ namespace MnistExample;
 /// <param name="ExpectedAccuracy">Test accuracy (a fraction) below which the run fails, or null.</param>
 /// <param name="Graph">Whether full training batches replay a <see cref="KernelGraph"/> captured on the first one.</param>
 /// <param name="OnnxPath">Where to export the trained model as ONNX (then checked with ONNX Runtime), or null.</param>
+/// <param name="Distributed">Whether to train data-parallel over the MPI job this process belongs to.</param>
 internal sealed record Settings(
     string DataDirectory,
     Device Device,
@@ -39,7 +40,8 @@ internal sealed record Settings(
     string? PlotPath,
     double? ExpectedAccuracy,
     bool Graph,
-    string? OnnxPath)
+    string? OnnxPath,
+    bool Distributed)
 {
     /// <summary>The network as text, e.g. "784-256-128-10", or the CNN's layers.</summary>
     public string Architecture => Model == "cnn" ? Training.CnnArchitecture : string.Join("-", [DataSet.Pixels, .. Hidden, DataSet.Classes]);

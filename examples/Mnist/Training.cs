@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TensorGrad;
 using TensorGrad.Data;
+using TensorGrad.Distributed;
 using TensorGrad.Metrics;
 using TensorGrad.Nn;
 using TensorGrad.Optim;
@@ -25,6 +26,9 @@ internal sealed class Training : IDisposable
     private readonly LRScheduler schedule;
     private readonly bool useGraph;
 
+    // With --distributed: the model wrapped for data-parallel training (gradients averaged over the ranks).
+    private readonly DistributedDataParallel? parallel;
+
     // With --graph: the step captured on the first full batch, and the input tensors it reads.
     private KernelGraph? graph;
     private Tensor? graphImages;
@@ -33,11 +37,14 @@ internal sealed class Training : IDisposable
     /// <summary>Builds the model (<see cref="Mlp"/> or <see cref="Cnn"/>) and its optimizer from <paramref name="settings"/>.</summary>
     /// <param name="settings">The run's settings.</param>
     /// <param name="stepsPerEpoch">Optimizer steps per epoch (batches), for the learning-rate schedule.</param>
-    public Training(Settings settings, int stepsPerEpoch)
+    /// <param name="group">The ranks of a data-parallel run, or null to train alone.</param>
+    public Training(Settings settings, int stepsPerEpoch, ProcessGroup? group = null)
     {
         useGraph = settings.Graph;
         Init.ManualSeed(settings.Seed);
         Model = settings.Model == "cnn" ? Cnn(settings) : Mlp(settings);
+        parallel = group is null ? null : new DistributedDataParallel(Model, group);
+        Network = parallel ?? (Module)Model;
         optimizer = settings.Optimizer == "sgd"
             ? new Sgd(Model.Parameters(), lr: settings.LearningRate, momentum: 0.9)
             : new Adam(Model.Parameters(), lr: settings.LearningRate);
@@ -101,6 +108,9 @@ internal sealed class Training : IDisposable
     /// <summary>The network.</summary>
     public Sequential Model { get; }
 
+    /// <summary>What the training step runs: <see cref="Model"/>, or its data-parallel wrapper.</summary>
+    private Module Network { get; }
+
     /// <summary>The optimizer (its state goes into checkpoints).</summary>
     public Optimizer Optimizer => optimizer;
 
@@ -123,7 +133,7 @@ internal sealed class Training : IDisposable
     /// <returns>Mean loss, accuracy, samples and seconds of the epoch.</returns>
     public (double Loss, double Accuracy, int Samples, double Seconds) TrainEpoch(DataLoader loader, Action<BatchProgress>? onBatch = null)
     {
-        Model.Train();
+        Network.Train();
         var matrix = new ConfusionMatrix(DataSet.Classes);
         double lossSum = 0;
         int samples = 0, batch = 0;
@@ -149,13 +159,16 @@ internal sealed class Training : IDisposable
             onBatch?.Invoke(new BatchProgress(batch, loader.BatchCount, lossSum / samples, matrix.Accuracy, samples / clock.Elapsed.TotalSeconds));
         }
 
-        return (lossSum / samples, matrix.Accuracy, samples, clock.Elapsed.TotalSeconds);
+        // Data-parallel: the epoch's figures over every rank's samples.
+        Span<double> totals = [lossSum, matrix.Accuracy * samples, samples];
+        parallel?.Group.AllReduce(totals);
+        return (totals[0] / totals[2], totals[1] / totals[2], (int)totals[2], clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Forward, loss and backward on the tape.</summary>
     private (Tensor Loss, Tensor Logits) EagerStep(Tensor x, Tensor y)
     {
-        var logits = Model.Forward(x);
+        var logits = Network.Forward(x);
         var loss = Loss.CrossEntropy(logits, y);
         optimizer.ZeroGrad();
         loss.Backward();
@@ -170,13 +183,19 @@ internal sealed class Training : IDisposable
             graphImages = x.Clone();
             graphLabels = y.Clone();
             optimizer.ZeroGrad();
-            graph = KernelGraph.Capture(() =>
+
+            // A graph cannot capture the averaging over ranks (MPI calls on the host): it is left
+            // out of the capture and done after each replay.
+            using (parallel?.NoSync())
             {
-                var logits = Model.Forward(graphImages);
-                var loss = Loss.CrossEntropy(logits, graphLabels);
-                loss.Backward();
-                return [loss, logits];
-            });
+                graph = KernelGraph.Capture(() =>
+                {
+                    var logits = Network.Forward(graphImages);
+                    var loss = Loss.CrossEntropy(logits, graphLabels);
+                    loss.Backward();
+                    return [loss, logits];
+                });
+            }
         }
         else
         {
@@ -185,6 +204,8 @@ internal sealed class Training : IDisposable
             optimizer.ZeroGrad();
             graph.Replay();
         }
+
+        parallel?.SyncGradients();
 
         return (graph.Outputs[0], graph.Outputs[1]);
     }
@@ -195,13 +216,14 @@ internal sealed class Training : IDisposable
         graph?.Dispose();
         graphImages?.Dispose();
         graphLabels?.Dispose();
+        parallel?.Dispose();
     }
 
     /// <summary>Evaluates the model on every batch of <paramref name="loader"/> without recording gradients.</summary>
     /// <returns>The mean loss and the confusion matrix.</returns>
     public (double Loss, ConfusionMatrix Matrix) Evaluate(DataLoader loader)
     {
-        Model.Eval();
+        Network.Eval();
         var matrix = new ConfusionMatrix(DataSet.Classes);
         double lossSum = 0;
         foreach (var (x, y) in loader)

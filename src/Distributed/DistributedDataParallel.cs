@@ -27,9 +27,9 @@ namespace TensorGrad.Distributed;
 /// </para>
 /// <para>
 /// The state dictionary has the <c>module.</c> prefix, as PyTorch's; save <see cref="Module"/>'s
-/// to get the plain names. A <see cref="KernelGraph"/> cannot capture the averaging (it calls MPI
-/// on the host): capture the step inside <see cref="NoSync"/> and call <see cref="SyncGradients"/>
-/// after each replay.
+/// to get the plain names. A <see cref="KernelGraph"/> cannot capture the averaging nor the
+/// buffer copies (they call MPI on the host): capture the step inside <see cref="NoSync"/> and call
+/// <see cref="SyncGradients"/> after each replay (buffers then stay each rank's own).
 /// </para>
 /// </remarks>
 public sealed class DistributedDataParallel : Module, IDisposable
@@ -130,7 +130,7 @@ public sealed class DistributedDataParallel : Module, IDisposable
     /// <inheritdoc/>
     protected override Tensor ForwardCore(Tensor input)
     {
-        if (IsTraining && broadcastBuffers && Group.Size > 1)
+        if (IsTraining && broadcastBuffers && Group.Size > 1 && Execution.Scope is null)
         {
             foreach (var buffer in Module.Buffers())
             {

@@ -15,6 +15,9 @@ internal static class Problem
     public const int GlobalBatch = 64;
 
     private static readonly float[] Inputs;
+
+    /// <summary>Where the models and batches live (the scenarios' optional last argument).</summary>
+    public static Device Device { get; set; } = Device.Cpu;
     private static readonly float[] Labels;
 
     static Problem()
@@ -48,7 +51,7 @@ internal static class Problem
     public static Sequential Model(int seed, int hidden = 16)
     {
         Init.ManualSeed(seed);
-        return new Sequential(new Linear(Features, hidden), new ReLU(), new Linear(hidden, Classes));
+        return new Sequential(new Linear(Features, hidden, Device), new ReLU(), new Linear(hidden, Classes, Device));
     }
 
     public static Optimizer Optimizer(string name, Module model) => name == "adam"
@@ -61,8 +64,8 @@ internal static class Problem
         int rows = GlobalBatch / parts;
         int first = ((step * GlobalBatch) + (part * rows)) % Labels.Length;
         return (
-            Tensor.FromArray(Inputs[(first * Features)..((first + rows) * Features)], Shape.Create([rows, Features]), Device.Cpu),
-            Tensor.FromArray(Labels[first..(first + rows)], Shape.Create([rows]), Device.Cpu));
+            Tensor.FromArray(Inputs[(first * Features)..((first + rows) * Features)], Shape.Create([rows, Features]), Device),
+            Tensor.FromArray(Labels[first..(first + rows)], Shape.Create([rows]), Device));
     }
 
     /// <summary>One training step on part <paramref name="part"/> of <paramref name="parts"/>, in <paramref name="microBatches"/> backward passes (all but the last inside <paramref name="noSync"/>).</summary>

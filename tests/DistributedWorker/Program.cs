@@ -1,5 +1,6 @@
 // Scenarios of the distributed tests, each run by every rank of `mpirun -np N` (or alone):
-//   equivalence sgd|adam|nosync  50 data-parallel steps equal 50 single-process steps on the same samples
+//   equivalence sgd|adam|nosync [device]
+//                                50 data-parallel steps equal 50 single-process steps on the same samples
 //   sampler                      the ranks' DistributedSampler shards cover every index once per epoch
 //   checkpoint-save DIR          train 10 steps, rank 0 saves, train 10 more, rank 0 saves the result
 //   checkpoint-resume DIR        resume from DIR's checkpoint, train 10 steps, compare with the saved result
@@ -8,11 +9,17 @@
 // Each prints what it checked and exits 0 when it holds, 1 when not.
 using System.Globalization;
 using DistributedWorker;
+using TensorGrad;
 using TensorGrad.Distributed;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 using var group = ProcessGroup.Init();
 string scenario = args.Length > 0 ? args[0] : "";
+if (scenario == "equivalence" && args.Length > 2)
+{
+    Problem.Device = Device.Parse(args[2]);
+}
+
 bool ok = scenario switch
 {
     "equivalence" => Scenarios.Equivalence(group, args[1]),

@@ -1,3 +1,5 @@
+using TensorGrad.Tests.Gpu;
+
 namespace TensorGrad.Tests.Distributed;
 
 /// <summary>Data-parallel training on two MPI processes (tests/DistributedWorker's scenarios).</summary>
@@ -16,6 +18,19 @@ public sealed class MpiJobTests
 
         Assert.True(job.ExitCode == 0, job.Output);
         Assert.Equal(2, Count(job.Output, $"{mode}, 50 steps on 2 ranks vs 1 process"));
+    }
+
+    [Theory]
+    [InlineData("ilgpu-cpu")]
+    [InlineData("opencl")]
+    public void OnTheGpuBackendTheGradientsAreAveragedThroughHostMemory(string device)
+    {
+        GpuDevices.RequireOrSkip(Device.Parse(device));
+
+        var job = MpiJob.Run(2, ["equivalence", "adam", device], Limit);
+
+        Assert.True(job.ExitCode == 0, job.Output);
+        Assert.Equal(2, Count(job.Output, "adam, 50 steps on 2 ranks vs 1 process"));
     }
 
     [Fact]

@@ -7,6 +7,9 @@ internal sealed class CpuBuffer<T>(T[] array, DType dtype) : DeviceBuffer(array.
     /// <summary>The elements.</summary>
     public T[] Array { get; } = array;
 
+    /// <inheritdoc/>
+    public override System.Array? HostArray => Array;
+
     /// <summary>The elements as a span.</summary>
     public Span<T> Span => Array;
 }

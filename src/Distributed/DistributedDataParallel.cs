@@ -21,9 +21,13 @@ namespace TensorGrad.Distributed;
 /// Gradients are averaged in buckets of about <c>bucketCapMegabytes</c>, filled in reverse
 /// registration order (the order the backward pass finishes them): a bucket's allreduce starts, non-blocking,
 /// as soon as its last gradient is final, while the backward pass goes on with the earlier layers,
-/// and the pass ends when every bucket has been averaged. Buckets start in the same order on
+/// and the pass ends when every bucket has been averaged (the last bucket, with nothing left to
+/// overlap, by a blocking allreduce). Buckets start in the same order on
 /// every rank. A parameter that got no gradient in a pass contributes zeros (PyTorch's
-/// <c>find_unused_parameters</c>). Gradients travel through host memory, also on the GPU backend.
+/// <c>find_unused_parameters</c>). Each gradient is divided by the number of ranks as soon as it
+/// is final, while it is still in the cache, and the allreduce sums the quotients. On the CPU
+/// backend MPI reads and writes the gradients' own memory; on the GPU backend they are copied
+/// through a pinned host array.
 /// </para>
 /// <para>
 /// The state dictionary has the <c>module.</c> prefix, as PyTorch's; save <see cref="Module"/>'s
@@ -72,7 +76,7 @@ public sealed class DistributedDataParallel : Module, IDisposable
             return;
         }
 
-        buckets = [.. Bucket(module.Parameters(), BucketCapBytes).Select(GradientBucket.Create)];
+        buckets = [.. Bucket(module.Parameters(), BucketCapBytes).Select(b => GradientBucket.Create(b, Group.Size))];
         for (int b = 0; b < buckets.Length; b++)
         {
             for (int slot = 0; slot < buckets[b].Parameters.Count; slot++)
@@ -185,9 +189,11 @@ public sealed class DistributedDataParallel : Module, IDisposable
         }
 
         buckets[bucket].Add(slot);
-        for (; nextToStart < buckets.Length && buckets[nextToStart].IsFull; nextToStart++)
+
+        // The last bucket waits for the end of the pass: nothing is left to overlap it with.
+        for (; nextToStart < buckets.Length - 1 && buckets[nextToStart].IsFull; nextToStart++)
         {
-            buckets[nextToStart].Start(Group);
+            buckets[nextToStart].Start(Group, overlap: true);
         }
 
         for (int b = 0; b < nextToStart; b++)
@@ -204,7 +210,7 @@ public sealed class DistributedDataParallel : Module, IDisposable
             for (; nextToStart < buckets.Length; nextToStart++)
             {
                 buckets[nextToStart].AddMissing();
-                buckets[nextToStart].Start(Group);
+                buckets[nextToStart].Start(Group, overlap: false);
             }
 
             foreach (var bucket in buckets)

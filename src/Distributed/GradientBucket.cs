@@ -1,131 +1,87 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-
 namespace TensorGrad.Distributed;
 
 /// <summary>
-/// Gradients of consecutive parameters (in backward order) that are averaged over the ranks by
-/// one allreduce, through a pinned host array: each gradient is copied in as soon as it is final,
-/// the allreduce starts when the last one is in, and the averages are copied back at the end.
+/// Gradients of consecutive parameters (in backward order) that are averaged over the ranks
+/// together: the bucket fills as the backward pass finishes each gradient, its allreduce starts
+/// when the last one is in, and <see cref="Finish"/> leaves the averages in the gradients.
 /// </summary>
 internal abstract class GradientBucket
 {
+    private readonly bool[] added;
+    private int count;
+
+    protected GradientBucket(IReadOnlyList<Tensor> parameters)
+    {
+        Parameters = [.. parameters];
+        added = new bool[parameters.Count];
+    }
+
     /// <summary>The parameters, in the order their gradients become final.</summary>
-    public abstract IReadOnlyList<Tensor> Parameters { get; }
+    public IReadOnlyList<Tensor> Parameters { get; }
 
-    /// <summary>Bytes of the host array.</summary>
-    public abstract long Bytes { get; }
+    /// <summary>True when every parameter's gradient is in.</summary>
+    public bool IsFull => count == Parameters.Count;
 
-    /// <summary>True when every parameter's gradient is in the host array.</summary>
-    public abstract bool IsFull { get; }
+    /// <summary>
+    /// A bucket of <paramref name="parameters"/> (all float32 or all float64) averaged over
+    /// <paramref name="ranks"/> ranks: in place when they live in host memory (the CPU backend),
+    /// else through a host copy.
+    /// </summary>
+    public static GradientBucket Create(IReadOnlyList<Tensor> parameters, int ranks) => (parameters[0].DType, parameters.All(p => p.Device == Device.Cpu)) switch
+    {
+        (DType.Float32, true) => new InPlaceGradientBucket<float>(parameters, ranks),
+        (DType.Float32, false) => new StagedGradientBucket<float>(parameters, ranks),
+        (_, true) => new InPlaceGradientBucket<double>(parameters, ranks),
+        _ => new StagedGradientBucket<double>(parameters, ranks),
+    };
 
-    /// <summary>Copies the final gradient of parameter <paramref name="slot"/> into the host array.</summary>
-    public abstract void Add(int slot);
+    /// <summary>Takes in the final gradient of parameter <paramref name="slot"/>.</summary>
+    public void Add(int slot)
+    {
+        if (!added[slot])
+        {
+            Take(slot);
+            added[slot] = true;
+            count++;
+        }
+    }
 
-    /// <summary>Copies in the gradients not added in this pass (zeros for a parameter without one, as PyTorch's unused parameters).</summary>
-    public abstract void AddMissing();
+    /// <summary>Takes in the gradients not added in this pass; a parameter without one gets zeros (as PyTorch's unused parameters).</summary>
+    public void AddMissing()
+    {
+        for (int slot = 0; slot < Parameters.Count; slot++)
+        {
+            var p = Parameters[slot];
+            p.Grad ??= Tensor.Zeros(p.Shape, p.Device, p.DType);
+            Add(slot);
+        }
+    }
 
-    /// <summary>Divides by the number of ranks and starts the allreduce.</summary>
-    public abstract void Start(ProcessGroup group);
+    /// <summary>
+    /// Starts the allreduce of the (already divided) gradients: non-blocking when
+    /// <paramref name="overlap"/> (work remains to overlap it with), else blocking, which MPI
+    /// runs faster (Open MPI's blocking allreduce takes about half the time of its non-blocking one).
+    /// </summary>
+    public abstract void Start(ProcessGroup group, bool overlap);
 
     /// <summary>Drives the transfer forward without blocking.</summary>
     public abstract void Poll();
 
-    /// <summary>Waits for the allreduce, copies the averages into the gradients and resets for the next pass.</summary>
-    public abstract void Finish();
-
-    /// <summary>A bucket of <paramref name="parameters"/> (all float32 or all float64).</summary>
-    public static GradientBucket Create(IReadOnlyList<Tensor> parameters) => parameters[0].DType == DType.Float32
-        ? new GradientBucket<float>(parameters)
-        : new GradientBucket<double>(parameters);
-}
-
-/// <summary>A bucket of <typeparamref name="T"/> gradients.</summary>
-internal sealed class GradientBucket<T> : GradientBucket
-    where T : unmanaged, IFloatingPointIeee754<T>
-{
-    private readonly Tensor[] parameters;
-    private readonly int[] offsets;
-    private readonly bool[] added;
-    private readonly T[] host;
-    private int count;
-    private AllReduceRequest? request;
-
-    public GradientBucket(IReadOnlyList<Tensor> parameters)
+    /// <summary>Waits for the allreduce, leaves the averages in the gradients and resets for the next pass.</summary>
+    public void Finish()
     {
-        this.parameters = [.. parameters];
-        offsets = new int[parameters.Count + 1];
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            offsets[i + 1] = checked(offsets[i] + (int)parameters[i].Size);
-        }
-
-        added = new bool[parameters.Count];
-        host = GC.AllocateUninitializedArray<T>(offsets[^1], pinned: true);
-    }
-
-    public override IReadOnlyList<Tensor> Parameters => parameters;
-
-    public override long Bytes => (long)host.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-
-    public override bool IsFull => count == parameters.Length;
-
-    public override void Add(int slot)
-    {
-        if (added[slot])
-        {
-            return;
-        }
-
-        HostStaging.Download(parameters[slot].Grad!, Slice(slot));
-        added[slot] = true;
-        count++;
-    }
-
-    public override void AddMissing()
-    {
-        for (int slot = 0; slot < parameters.Length; slot++)
-        {
-            if (added[slot])
-            {
-                continue;
-            }
-
-            if (parameters[slot].Grad is null)
-            {
-                Slice(slot).Clear();
-                added[slot] = true;
-                count++;
-            }
-            else
-            {
-                Add(slot);
-            }
-        }
-    }
-
-    public override void Start(ProcessGroup group)
-    {
-        TensorPrimitives.Multiply(host, T.One / T.CreateChecked(group.Size), host);
-        request = group.AllReduceAsync(host.AsMemory());
-    }
-
-    public override void Poll() => _ = request?.IsCompleted;
-
-    public override void Finish()
-    {
-        request!.Wait();
-        request = null;
-        for (int slot = 0; slot < parameters.Length; slot++)
-        {
-            var p = parameters[slot];
-            p.Grad ??= Tensor.Zeros(p.Shape, p.Device, p.DType);
-            HostStaging.Upload<T>(Slice(slot), p.Grad);
-        }
-
+        Complete();
         Array.Clear(added);
         count = 0;
     }
 
-    private Span<T> Slice(int slot) => host.AsSpan(offsets[slot], offsets[slot + 1] - offsets[slot]);
+    /// <summary>
+    /// Takes in the final gradient of parameter <paramref name="slot"/> (once per pass), divided by
+    /// the number of ranks: the division runs while the gradient is still in the cache its backward
+    /// kernel left it in (a separate pass over the bucket at the end costs as much as the allreduce).
+    /// </summary>
+    protected abstract void Take(int slot);
+
+    /// <summary>Waits for the allreduce and leaves the averages in the gradients.</summary>
+    protected abstract void Complete();
 }

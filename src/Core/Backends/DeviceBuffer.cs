@@ -18,4 +18,11 @@ public abstract class DeviceBuffer
 
     /// <summary>Element type.</summary>
     public DType DType { get; }
+
+    /// <summary>
+    /// The array of exactly <see cref="Length"/> elements that holds the storage when it lives in
+    /// host memory (the CPU backend's buffers), else null. Host-side consumers, such as the MPI
+    /// calls of data-parallel training, read and write it in place instead of copying it.
+    /// </summary>
+    public virtual Array? HostArray => null;
 }

@@ -33,6 +33,14 @@ public sealed partial class Tensor
         });
     }
 
+    /// <summary>
+    /// The factor every gradient contribution to this leaf is multiplied by before it is
+    /// accumulated: 1, except under data parallelism, which sets 1 / ranks so that summing the
+    /// ranks' gradients gives their average with no pass of its own. Linear's weight-gradient
+    /// product applies it as its GEMM's alpha; <see cref="Backprop.Accumulate"/> applies it for every other op.
+    /// </summary>
+    internal double GradientScale { get; set; } = 1;
+
     /// <summary>True when post-accumulate hooks watch this leaf.</summary>
     internal bool HasGradientHooks => gradientHooks is { Count: > 0 };
 

@@ -24,10 +24,12 @@ namespace TensorGrad.Distributed;
 /// and the pass ends when every bucket has been averaged (the last bucket, with nothing left to
 /// overlap, by a blocking allreduce). Buckets start in the same order on
 /// every rank. A parameter that got no gradient in a pass contributes zeros (PyTorch's
-/// <c>find_unused_parameters</c>). Each gradient is divided by the number of ranks as soon as it
-/// is final, while it is still in the cache, and the allreduce sums the quotients. On the CPU
-/// backend MPI reads and writes the gradients' own memory; on the GPU backend they are copied
-/// through a pinned host array.
+/// <c>find_unused_parameters</c>). The backward pass itself divides each parameter's gradient by
+/// the number of ranks (Linear's weight-gradient product as its GEMM's alpha, other ops as they
+/// accumulate), so summing over the ranks gives the average with no pass of its own; inside
+/// <see cref="NoSync"/> the gradients are therefore the local ones divided by the number of
+/// ranks (PyTorch's hold the undivided local ones). On the CPU backend MPI reads and writes the
+/// gradients' own memory; on the GPU backend they go through one pinned host array per bucket.
 /// </para>
 /// <para>
 /// The state dictionary has the <c>module.</c> prefix, as PyTorch's; save <see cref="Module"/>'s
@@ -76,13 +78,15 @@ public sealed class DistributedDataParallel : Module, IDisposable
             return;
         }
 
-        buckets = [.. Bucket(module.Parameters(), BucketCapBytes).Select(b => GradientBucket.Create(b, Group.Size))];
+        buckets = [.. Bucket(module.Parameters(), BucketCapBytes).Select(GradientBucket.Create)];
         for (int b = 0; b < buckets.Length; b++)
         {
             for (int slot = 0; slot < buckets[b].Parameters.Count; slot++)
             {
                 int bucket = b, index = slot;
-                hooks.Add(buckets[b].Parameters[slot].RegisterPostAccumulateGradHook(_ => OnGradientFinal(bucket, index)));
+                var parameter = buckets[b].Parameters[slot];
+                parameter.GradientScale = 1.0 / Group.Size;
+                hooks.Add(parameter.RegisterPostAccumulateGradHook(_ => OnGradientFinal(bucket, index)));
             }
         }
     }
@@ -101,7 +105,8 @@ public sealed class DistributedDataParallel : Module, IDisposable
 
     /// <summary>
     /// Suspends the averaging until the handle is disposed: backward passes inside only accumulate
-    /// local gradients (gradient accumulation); the first backward pass after it averages the sum.
+    /// local gradients, divided by the number of ranks (gradient accumulation); the first backward
+    /// pass after it sums them over the ranks, which gives the average.
     /// </summary>
     public IDisposable NoSync()
     {
@@ -124,11 +129,18 @@ public sealed class DistributedDataParallel : Module, IDisposable
         FinishPass();
     }
 
-    /// <summary>Removes the gradient hooks; the wrapped module trains alone afterwards.</summary>
+    /// <summary>Removes the gradient hooks and scales; the wrapped module trains alone afterwards.</summary>
     public void Dispose()
     {
         hooks.ForEach(h => h.Dispose());
         hooks.Clear();
+        foreach (var bucket in buckets)
+        {
+            foreach (var p in bucket.Parameters)
+            {
+                p.GradientScale = 1;
+            }
+        }
     }
 
     /// <inheritdoc/>

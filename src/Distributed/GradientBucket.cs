@@ -23,16 +23,15 @@ internal abstract class GradientBucket
     public bool IsFull => count == Parameters.Count;
 
     /// <summary>
-    /// A bucket of <paramref name="parameters"/> (all float32 or all float64) averaged over
-    /// <paramref name="ranks"/> ranks: in place when they live in host memory (the CPU backend),
-    /// else through a host copy.
+    /// A bucket of <paramref name="parameters"/> (all float32 or all float64): summed in place
+    /// when they live in host memory (the CPU backend), else through a host copy.
     /// </summary>
-    public static GradientBucket Create(IReadOnlyList<Tensor> parameters, int ranks) => (parameters[0].DType, parameters.All(p => p.Device == Device.Cpu)) switch
+    public static GradientBucket Create(IReadOnlyList<Tensor> parameters) => (parameters[0].DType, parameters.All(p => p.Device == Device.Cpu)) switch
     {
-        (DType.Float32, true) => new InPlaceGradientBucket<float>(parameters, ranks),
-        (DType.Float32, false) => new StagedGradientBucket<float>(parameters, ranks),
-        (_, true) => new InPlaceGradientBucket<double>(parameters, ranks),
-        _ => new StagedGradientBucket<double>(parameters, ranks),
+        (DType.Float32, true) => new InPlaceGradientBucket<float>(parameters),
+        (DType.Float32, false) => new StagedGradientBucket<float>(parameters),
+        (_, true) => new InPlaceGradientBucket<double>(parameters),
+        _ => new StagedGradientBucket<double>(parameters),
     };
 
     /// <summary>Takes in the final gradient of parameter <paramref name="slot"/>.</summary>
@@ -58,7 +57,7 @@ internal abstract class GradientBucket
     }
 
     /// <summary>
-    /// Starts the allreduce of the (already divided) gradients: non-blocking when
+    /// Starts summing the gradients (already divided by the number of ranks) over the ranks: non-blocking when
     /// <paramref name="overlap"/> (work remains to overlap it with), else blocking, which MPI
     /// runs faster (Open MPI's blocking allreduce takes about half the time of its non-blocking one).
     /// </summary>
@@ -75,11 +74,7 @@ internal abstract class GradientBucket
         count = 0;
     }
 
-    /// <summary>
-    /// Takes in the final gradient of parameter <paramref name="slot"/> (once per pass), divided by
-    /// the number of ranks: the division runs while the gradient is still in the cache its backward
-    /// kernel left it in (a separate pass over the bucket at the end costs as much as the allreduce).
-    /// </summary>
+    /// <summary>Takes in the final gradient of parameter <paramref name="slot"/> (once per pass).</summary>
     protected abstract void Take(int slot);
 
     /// <summary>Waits for the allreduce and leaves the averages in the gradients.</summary>

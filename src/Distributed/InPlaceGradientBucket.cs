@@ -1,23 +1,20 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace TensorGrad.Distributed;
 
 /// <summary>
-/// A bucket for gradients in host memory (the CPU backend): each gradient's own array is divided
-/// by the number of ranks as soon as it is final and summed over the ranks in place, one MPI call
-/// per parameter, with no copy.
+/// A bucket for gradients in host memory (the CPU backend): each gradient's own array (already
+/// divided by the number of ranks) is summed over the ranks in place, one MPI call per
+/// parameter, with no copy.
 /// </summary>
 internal sealed class InPlaceGradientBucket<T> : GradientBucket
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly List<AllReduceRequest> requests = [];
-    private readonly T scale;
 
-    public InPlaceGradientBucket(IReadOnlyList<Tensor> parameters, int ranks)
+    public InPlaceGradientBucket(IReadOnlyList<Tensor> parameters)
         : base(parameters)
     {
-        scale = T.One / T.CreateChecked(ranks);
     }
 
     public override void Start(ProcessGroup group, bool overlap)
@@ -46,8 +43,6 @@ internal sealed class InPlaceGradientBucket<T> : GradientBucket
 
     protected override void Take(int slot)
     {
-        var values = Values(Parameters[slot]);
-        TensorPrimitives.Multiply(values, scale, values);
     }
 
     protected override void Complete()

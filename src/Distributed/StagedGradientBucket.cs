@@ -1,25 +1,22 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace TensorGrad.Distributed;
 
 /// <summary>
-/// A bucket for gradients in device memory (the GPU backend): each is copied into one pinned host
-/// array and divided by the number of ranks as soon as it is final, the array is summed over the
-/// ranks by one allreduce, and the averages are copied back.
+/// A bucket for gradients in device memory (the GPU backend): each (already divided by the number
+/// of ranks) is copied into one pinned host array as soon as it is final, the array is summed
+/// over the ranks by one allreduce, and the averages are copied back.
 /// </summary>
 internal sealed class StagedGradientBucket<T> : GradientBucket
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int[] offsets;
     private readonly T[] host;
-    private readonly T scale;
     private AllReduceRequest? request;
 
-    public StagedGradientBucket(IReadOnlyList<Tensor> parameters, int ranks)
+    public StagedGradientBucket(IReadOnlyList<Tensor> parameters)
         : base(parameters)
     {
-        scale = T.One / T.CreateChecked(ranks);
         offsets = new int[parameters.Count + 1];
         for (int i = 0; i < parameters.Count; i++)
         {
@@ -43,12 +40,7 @@ internal sealed class StagedGradientBucket<T> : GradientBucket
 
     public override void Poll() => _ = request?.IsCompleted;
 
-    protected override void Take(int slot)
-    {
-        var values = Slice(slot);
-        HostStaging.Download(Parameters[slot].Grad!, values);
-        TensorPrimitives.Multiply(values, scale, values);
-    }
+    protected override void Take(int slot) => HostStaging.Download(Parameters[slot].Grad!, Slice(slot));
 
     protected override void Complete()
     {

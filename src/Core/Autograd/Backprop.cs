@@ -70,12 +70,23 @@ internal static class Backprop
         }
     }
 
-    /// <summary>Adds <paramref name="grad"/> (shaped like <paramref name="target"/>) into the target's gradient slot.</summary>
-    public static void Accumulate(Tensor target, Tensor grad)
+    /// <summary>
+    /// Adds <paramref name="grad"/> (shaped like <paramref name="target"/>) into the target's
+    /// gradient slot, multiplied by a leaf's <see cref="Tensor.GradientScale"/> unless
+    /// <paramref name="scaled"/> says the op already did.
+    /// </summary>
+    public static void Accumulate(Tensor target, Tensor grad, bool scaled = false)
     {
         if (!target.RequiresGrad)
         {
             return;
+        }
+
+        if (!scaled && target.GradientScale != 1)
+        {
+            var product = Tensor.Result(grad.Backend, grad.Shape, grad.DType, grad.Origin);
+            grad.Backend.Scalar(ScalarOp.Mul, grad.Buffer, target.GradientScale, product.Buffer);
+            grad = product;
         }
 
         if (Anomaly.Enabled)

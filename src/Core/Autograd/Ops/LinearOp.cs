@@ -55,10 +55,10 @@ internal static class LinearOp
 
             if (weight.RequiresGrad)
             {
-                // dW = gᵀ·x
+                // dW = gᵀ·x, times the weight's gradient scale (data parallelism's 1 / ranks) for free
                 var grad = Tensor.Result(backend, weight.Shape, weight.DType, "Linear backward");
-                backend.Gemm(true, false, outFeatures, inFeatures, rows, 1.0, g.Buffer, x.Buffer, 0.0, grad.Buffer);
-                Backprop.Accumulate(weight, grad);
+                backend.Gemm(true, false, outFeatures, inFeatures, rows, weight.GradientScale, g.Buffer, x.Buffer, 0.0, grad.Buffer);
+                Backprop.Accumulate(weight, grad, scaled: true);
             }
 
             if (bias is { RequiresGrad: true })

@@ -13,6 +13,9 @@ internal sealed unsafe class MpiLibrary
     /// <summary>The shared library every Open MPI 4 and 5 installation provides.</summary>
     public const string LibraryName = "libmpi.so.40";
 
+    /// <summary>Environment variable naming another path of Open MPI's library (e.g. an installation outside the loader's path).</summary>
+    public const string LibraryVariable = "TENSORGRAD_MPI_LIBRARY";
+
     /// <summary><c>MPI_IN_PLACE</c> in Open MPI: the address 1.</summary>
     public static readonly nint InPlace = 1;
 
@@ -89,14 +92,15 @@ internal sealed unsafe class MpiLibrary
     public nint Min { get; }
 
     /// <summary>
-    /// Loads <see cref="LibraryName"/>; throws <see cref="DllNotFoundException"/> saying how to
-    /// install Open MPI when it is missing.
+    /// Loads <see cref="LibraryName"/> (or the path in <see cref="LibraryVariable"/>); throws
+    /// <see cref="DllNotFoundException"/> saying how to install Open MPI when it is missing.
     /// </summary>
     public static MpiLibrary Load()
     {
-        if (!NativeLibrary.TryLoad(LibraryName, typeof(MpiLibrary).Assembly, null, out var library))
+        string name = Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } path ? path : LibraryName;
+        if (!NativeLibrary.TryLoad(name, typeof(MpiLibrary).Assembly, null, out var library))
         {
-            throw new DllNotFoundException($"TensorGrad.Distributed: the program was started by an MPI launcher but {LibraryName} (Open MPI) could not be loaded; install Open MPI: apt-get install openmpi-bin.");
+            throw new DllNotFoundException($"TensorGrad.Distributed: the program was started by an MPI launcher but {name} (Open MPI) could not be loaded; install Open MPI: apt-get install openmpi-bin (or name the library's path in {LibraryVariable}).");
         }
 
         return new MpiLibrary(library);

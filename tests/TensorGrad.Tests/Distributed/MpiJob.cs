@@ -17,9 +17,10 @@ public static class MpiJob
 
     /// <summary>
     /// Runs the worker scenario <paramref name="arguments"/> on <paramref name="ranks"/> processes
-    /// (under mpirun; alone when <paramref name="ranks"/> is 0), killing it after <paramref name="timeout"/>.
+    /// (under mpirun; alone when <paramref name="ranks"/> is 0) with <paramref name="environment"/>
+    /// added, killing it after <paramref name="timeout"/>.
     /// </summary>
-    public static Result Run(int ranks, IEnumerable<string> arguments, TimeSpan timeout)
+    public static Result Run(int ranks, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         string worker = WorkerPath();
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -43,6 +44,11 @@ public static class MpiJob
         }
 
         start.Environment["TERM"] = "dumb";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -79,6 +79,19 @@ public sealed class MpiJobTests
         Assert.Contains("rank 1 of 2: unhandled System.InvalidOperationException: a failure on rank 1 at step 5", job.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AProcessStartedByALauncherWithoutOpenMpiSaysHowToInstallIt()
+    {
+        var job = MpiJob.Run(0, ["sampler"], Limit, new Dictionary<string, string>
+        {
+            ["OMPI_COMM_WORLD_SIZE"] = "2",
+            ["TENSORGRAD_MPI_LIBRARY"] = "/nonexistent/libmpi.so.40",
+        });
+
+        Assert.NotEqual(0, job.ExitCode);
+        Assert.Contains("/nonexistent/libmpi.so.40 (Open MPI) could not be loaded; install Open MPI: apt-get install openmpi-bin", job.Output, StringComparison.Ordinal);
+    }
+
     private static int Count(string text, string part)
     {
         int count = 0;

@@ -17,7 +17,7 @@ namespace TensorGrad;
 /// </remarks>
 public sealed partial class Tensor : IDisposable
 {
-    private readonly IBackend backend;
+    private IBackend backend;
     private readonly bool ownsBuffer;
     private readonly Tensor? viewOf;
     private DeviceBuffer? buffer;
@@ -109,7 +109,10 @@ public sealed partial class Tensor : IDisposable
         {
             if (viewOf is not null)
             {
-                _ = viewOf.Buffer;
+                if (!ReferenceEquals(viewOf.Buffer, buffer) && buffer is not null)
+                {
+                    throw new ObjectDisposedException(nameof(Tensor), $"The {Shape} tensor made by {Origin} views a tensor that Module.To moved to {viewOf.Device}; take the view again from the moved tensor.");
+                }
             }
 
             Execution.Touched(this);
@@ -187,6 +190,35 @@ public sealed partial class Tensor : IDisposable
         releasedBy = reason;
         GradFn = null;
         PendingGrad = null;
+    }
+
+    /// <summary>
+    /// Moves this leaf's storage (and its gradient's) to <paramref name="device"/> in place, as
+    /// PyTorch's <c>module.to(device)</c> does to parameters: the tensor object stays, so modules
+    /// and hooks that hold it see the new device. Views taken before the move throw when used.
+    /// </summary>
+    internal void MoveTo(Device device, string owner)
+    {
+        if (Device == device)
+        {
+            return;
+        }
+
+        Execution.Refuse($"{owner}.To({device})", "move the model before capturing a KernelGraph");
+        if (!IsLeaf || viewOf is not null || Pinned)
+        {
+            string why = !IsLeaf ? $"it is the result of {Origin}" : viewOf is not null ? "it views another tensor's storage" : "a KernelGraph writes it (dispose the graph first)";
+            throw new InvalidOperationException($"{owner}.To({device}): the {Shape} tensor from {Origin} on {Device} cannot move: {why}.");
+        }
+
+        Grad?.MoveTo(device, owner);
+        var moved = To(device);
+        var old = Buffer;
+        var oldBackend = backend;
+        (backend, buffer) = (moved.backend, moved.buffer);
+        moved.buffer = null;
+        moved.releasedBy = $"by moving its storage into the {Shape} tensor from {Origin}";
+        oldBackend.Release(old);
     }
 
     /// <summary>Describes the tensor: shape, dtype, device and origin.</summary>

@@ -102,6 +102,22 @@ public abstract class Module
     /// <summary>Sets evaluation mode (<c>Train(false)</c>); returns this module.</summary>
     public Module Eval() => Train(false);
 
+    /// <summary>
+    /// Moves every parameter and buffer of this module and its descendants (with their
+    /// gradients) to <paramref name="device"/> in place, as PyTorch's <c>module.to(device)</c>;
+    /// returns this module. Create the optimizer after moving: its state stays where it was made.
+    /// </summary>
+    public Module To(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        foreach (var (_, t) in NamedState())
+        {
+            t.MoveTo(device, GetType().Name);
+        }
+
+        return this;
+    }
+
     /// <summary>Clears the gradients of every parameter (see <see cref="Optim.Optimizer.ZeroGrad"/>).</summary>
     public void ZeroGrad(bool setToNull = true) => GradientSlots.Clear(Parameters(), setToNull);
 

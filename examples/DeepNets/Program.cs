@@ -20,14 +20,14 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var dataOption = new Option<string?>("--data") { Description = "Directory with the MNIST IDX files [default: the repository's data/mnist-sample]", HelpName = "dir" };
 var outOption = new Option<string?>("--out") { Description = "Where the PNG goes [default: the repository's docs/]", HelpName = "dir" };
-var epochsOption = new Option<int>("--epochs") { Description = "Epochs per net", DefaultValueFactory = _ => 4 };
+var epochsOption = new Option<int>("--epochs") { Description = "Epochs per net", DefaultValueFactory = _ => 10 };
 var augmentOption = new Option<int>("--augment") { Description = $"Shifted copies (up to {Augment.MaxShift} px) of each training digit added to the training set", DefaultValueFactory = _ => 4 };
 var batchOption = new Option<int>("--batch-size") { Description = "Samples per step", DefaultValueFactory = _ => 64 };
 var lrOption = new Option<double>("--lr") { Description = "Adam's initial learning rate, annealed to 0 along a cosine", DefaultValueFactory = _ => 1e-3 };
 var depthOption = new Option<int>("--depth") { Description = "Linear layers per net", DefaultValueFactory = _ => 32 };
 var widthOption = new Option<int>("--width") { Description = "Width of the hidden layers", DefaultValueFactory = _ => 128 };
 var seedOption = new Option<int>("--seed") { Description = "Seed of the initialization and the shuffling", DefaultValueFactory = _ => 1 };
-var expectOption = new Option<double>("--expect-accuracy") { Description = "Exit with code 3 if the pre-norm residual net ends below this percentage (for CI)", DefaultValueFactory = _ => 0 };
+var expectOption = new Option<double>("--expect-accuracy") { Description = "Exit with code 3 if the pre-norm residual net or the BatchNorm net ends below this percentage (for CI)", DefaultValueFactory = _ => 0 };
 foreach (var option in new Option<int>[] { epochsOption, batchOption, depthOption, widthOption })
 {
     option.Validators.Add(r => { if (r.GetValueOrDefault<int>() <= 0) { r.AddError($"{option.Name} must be > 0"); } });
@@ -95,14 +95,14 @@ static int Run(string dataDirectory, string? outputDirectory, int epochs, int au
         Console.WriteLine(Png.Outcome(path, LineChart.TrySave(path, 1400, 550, atStart, mean), "per-layer gradient norms"));
     }
 
-    var residual = runs.Single(r => r.Name.Contains("residual", StringComparison.Ordinal));
-    if (residual.TestAccuracy * 100 < expect)
+    // The two fixes for depth, residual connections and normalization, must train the deep net.
+    var failed = runs.Where(r => (r.Name.Contains("residual", StringComparison.Ordinal) || r.Name.Contains("BatchNorm", StringComparison.Ordinal)) && r.TestAccuracy * 100 < expect).ToList();
+    foreach (var run in failed)
     {
-        Console.Error.WriteLine($"error: the {residual.Name} net ended at {residual.TestAccuracy:P2}, below {expect}%");
-        return 3;
+        Console.Error.WriteLine($"error: the {run.Name} net ended at {run.TestAccuracy:P2}, below {expect}%");
     }
 
-    return 0;
+    return failed.Count > 0 ? 3 : 0;
 }
 
 static RunReport Train(string name, Sequential model, InMemoryDataset train, Tensor testX, Tensor testY, int epochs, int batchSize, double lr, int seed)

@@ -103,17 +103,27 @@ internal static class NormalizationKernels
     private static T SquaredDeviations<T>(ReadOnlySpan<T> x, T m)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Four independent sums, so the adds do not wait on each other.
         ref T rx = ref MemoryMarshal.GetReference(x);
         var vm = Vector256.Create(m);
-        var acc = Vector256<T>.Zero;
-        int i = 0;
-        for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+        Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        int width = Vector256<T>.Count, i = 0;
+        for (; i <= x.Length - (4 * width); i += 4 * width)
         {
-            var d = Vector256.LoadUnsafe(ref rx, (nuint)i) - vm;
-            acc += d * d;
+            var d0 = Vector256.LoadUnsafe(ref rx, (nuint)i) - vm;
+            var d1 = Vector256.LoadUnsafe(ref rx, (nuint)(i + width)) - vm;
+            var d2 = Vector256.LoadUnsafe(ref rx, (nuint)(i + (2 * width))) - vm;
+            var d3 = Vector256.LoadUnsafe(ref rx, (nuint)(i + (3 * width))) - vm;
+            (a0, a1, a2, a3) = (a0 + (d0 * d0), a1 + (d1 * d1), a2 + (d2 * d2), a3 + (d3 * d3));
         }
 
-        T sum = Vector256.Sum(acc);
+        for (; i <= x.Length - width; i += width)
+        {
+            var d = Vector256.LoadUnsafe(ref rx, (nuint)i) - vm;
+            a0 += d * d;
+        }
+
+        T sum = Vector256.Sum((a0 + a1) + (a2 + a3));
         for (; i < x.Length; i++)
         {
             T d = x[i] - m;
@@ -129,14 +139,17 @@ internal static class NormalizationKernels
     {
         ref T rx = ref MemoryMarshal.GetReference(x);
         ref T ry = ref MemoryMarshal.GetReference(y);
+        ref T rw = ref ArrayStart(w);
+        ref T rb = ref ArrayStart(b);
+        bool scale = w is not null, shift = b is not null;
         var vm = Vector256.Create(m);
         var vr = Vector256.Create(rstd);
         int i = 0;
         for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
         {
             var v = (Vector256.LoadUnsafe(ref rx, (nuint)i) - vm) * vr;
-            v = w is null ? v : v * Vector256.Create<T>(w.AsSpan(i));
-            v = b is null ? v : v + Vector256.Create<T>(b.AsSpan(i));
+            v = scale ? v * Vector256.LoadUnsafe(ref rw, (nuint)i) : v;
+            v = shift ? v + Vector256.LoadUnsafe(ref rb, (nuint)i) : v;
             v.StoreUnsafe(ref ry, (nuint)i);
         }
 
@@ -154,19 +167,35 @@ internal static class NormalizationKernels
     {
         ref T rx = ref MemoryMarshal.GetReference(x);
         ref T rg = ref MemoryMarshal.GetReference(gy);
+        ref T rw = ref ArrayStart(w);
+        bool scale = w is not null;
         var vm = Vector256.Create(m);
         var vr = Vector256.Create(rstd);
-        Vector256<T> sumG = Vector256<T>.Zero, sumGx = Vector256<T>.Zero;
-        int i = 0;
-        for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+
+        // Two pairs of independent sums, so the adds do not wait on each other.
+        Vector256<T> sumG0 = Vector256<T>.Zero, sumGx0 = sumG0, sumG1 = sumG0, sumGx1 = sumG0;
+        int width = Vector256<T>.Count, i = 0;
+        for (; i <= x.Length - (2 * width); i += 2 * width)
         {
-            var g = Vector256.LoadUnsafe(ref rg, (nuint)i);
-            g = w is null ? g : g * Vector256.Create<T>(w.AsSpan(i));
-            sumG += g;
-            sumGx += g * ((Vector256.LoadUnsafe(ref rx, (nuint)i) - vm) * vr);
+            var g0 = Vector256.LoadUnsafe(ref rg, (nuint)i);
+            var g1 = Vector256.LoadUnsafe(ref rg, (nuint)(i + width));
+            g0 = scale ? g0 * Vector256.LoadUnsafe(ref rw, (nuint)i) : g0;
+            g1 = scale ? g1 * Vector256.LoadUnsafe(ref rw, (nuint)(i + width)) : g1;
+            sumG0 += g0;
+            sumG1 += g1;
+            sumGx0 += g0 * ((Vector256.LoadUnsafe(ref rx, (nuint)i) - vm) * vr);
+            sumGx1 += g1 * ((Vector256.LoadUnsafe(ref rx, (nuint)(i + width)) - vm) * vr);
         }
 
-        T a = Vector256.Sum(sumG), b = Vector256.Sum(sumGx);
+        for (; i <= x.Length - width; i += width)
+        {
+            var g = Vector256.LoadUnsafe(ref rg, (nuint)i);
+            g = scale ? g * Vector256.LoadUnsafe(ref rw, (nuint)i) : g;
+            sumG0 += g;
+            sumGx0 += g * ((Vector256.LoadUnsafe(ref rx, (nuint)i) - vm) * vr);
+        }
+
+        T a = Vector256.Sum(sumG0 + sumG1), b = Vector256.Sum(sumGx0 + sumGx1);
         for (; i < x.Length; i++)
         {
             T g = w is null ? gy[i] : gy[i] * w[i];
@@ -187,21 +216,22 @@ internal static class NormalizationKernels
         ref T rx = ref MemoryMarshal.GetReference(x);
         ref T rg = ref MemoryMarshal.GetReference(gy);
         ref T rgx = ref MemoryMarshal.GetReference(gx);
-        ref T rw = ref MemoryMarshal.GetReference(sums);
-        ref T rb = ref Unsafe.Add(ref rw, x.Length);
-        bool accumulate = !sums.IsEmpty;
+        ref T rsw = ref MemoryMarshal.GetReference(sums);
+        ref T rsb = ref Unsafe.Add(ref rsw, x.Length);
+        ref T rw = ref ArrayStart(w);
+        bool accumulate = !sums.IsEmpty, scale = w is not null;
         Vector256<T> vm = Vector256.Create(m), vr = Vector256.Create(rstd), vMeanG = Vector256.Create(meanG), vMeanGx = Vector256.Create(meanGx);
         int i = 0;
         for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
         {
             var raw = Vector256.LoadUnsafe(ref rg, (nuint)i);
-            var g = w is null ? raw : raw * Vector256.Create<T>(w.AsSpan(i));
+            var g = scale ? raw * Vector256.LoadUnsafe(ref rw, (nuint)i) : raw;
             var xHat = (Vector256.LoadUnsafe(ref rx, (nuint)i) - vm) * vr;
             (vr * (g - vMeanG - (xHat * vMeanGx))).StoreUnsafe(ref rgx, (nuint)i);
             if (accumulate)
             {
-                (Vector256.LoadUnsafe(ref rw, (nuint)i) + (raw * xHat)).StoreUnsafe(ref rw, (nuint)i);
-                (Vector256.LoadUnsafe(ref rb, (nuint)i) + raw).StoreUnsafe(ref rb, (nuint)i);
+                (Vector256.LoadUnsafe(ref rsw, (nuint)i) + (raw * xHat)).StoreUnsafe(ref rsw, (nuint)i);
+                (Vector256.LoadUnsafe(ref rsb, (nuint)i) + raw).StoreUnsafe(ref rsb, (nuint)i);
             }
         }
 
@@ -217,6 +247,9 @@ internal static class NormalizationKernels
             }
         }
     }
+
+    /// <summary>The first element of <paramref name="array"/>, or a null reference when there is no array (never read then).</summary>
+    private static ref T ArrayStart<T>(T[]? array) => ref array is null ? ref Unsafe.NullRef<T>() : ref MemoryMarshal.GetArrayDataReference(array);
 
     /// <summary>Rows per piece of work: about 64 K elements.</summary>
     private static long RowGrain(int cols) => Math.Max(1, CpuParallel.ElementGrain / Math.Max(1, cols));

@@ -31,6 +31,13 @@ internal sealed class PartJob<TState> : IHelperWork
     {
         var job = Rent();
         int run = unchecked(++job.generation);
+
+        // The new generation goes into the claims before any field changes: a helper still holding
+        // an earlier run's ticket then finds another generation and leaves, instead of claiming a
+        // part of this run against the previous run's claims (which ran a part twice and left the
+        // pending count short of zero, so the caller waited forever). No part can be claimed
+        // until the fields are set and the claims reopened at part 0.
+        Volatile.Write(ref job.claims, ((long)run << 32) | int.MaxValue);
         job.state = state;
         job.body = body;
         job.parts = parts;

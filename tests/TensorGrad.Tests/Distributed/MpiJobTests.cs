@@ -14,10 +14,7 @@ public sealed class MpiJobTests
     [InlineData("nosync")]
     public void TwoRanksWithHalfBatchesEndWithTheWeightsOfOneProcessWithWholeBatches(string mode)
     {
-        var job = MpiJob.Run(2, ["equivalence", mode], Limit);
-
-        Assert.True(job.ExitCode == 0, job.Output);
-        Assert.Equal(2, Count(job.Output, $"{mode}, 50 steps on 2 ranks vs 1 process"));
+        ExpectSuccess(2, ["equivalence", mode], $"{mode}, 50 steps on 2 ranks vs 1 process", times: 2);
     }
 
     [Theory]
@@ -27,19 +24,13 @@ public sealed class MpiJobTests
     {
         GpuDevices.RequireOrSkip(Device.Parse(device));
 
-        var job = MpiJob.Run(2, ["equivalence", "adam", device], Limit);
-
-        Assert.True(job.ExitCode == 0, job.Output);
-        Assert.Equal(2, Count(job.Output, "adam, 50 steps on 2 ranks vs 1 process"));
+        ExpectSuccess(2, ["equivalence", "adam", device], "adam, 50 steps on 2 ranks vs 1 process", times: 2);
     }
 
     [Fact]
     public void TheSamplersShardsCoverEveryIndexOncePerEpoch()
     {
-        var job = MpiJob.Run(2, ["sampler"], Limit);
-
-        Assert.True(job.ExitCode == 0, job.Output);
-        Assert.Equal(6, Count(job.Output, "1000 of 1000 indices visited exactly once over 2 ranks"));
+        ExpectSuccess(2, ["sampler"], "1000 of 1000 indices visited exactly once over 2 ranks", times: 6);
     }
 
     [Fact]
@@ -50,13 +41,8 @@ public sealed class MpiJobTests
         Assert.True(save.ExitCode == 0, save.Output);
         Assert.Equal(["step10.safetensors", "step20.safetensors"], directory.FileNames());
 
-        var alone = MpiJob.Run(0, ["checkpoint-resume", directory.Root], Limit);
-        var two = MpiJob.Run(2, ["checkpoint-resume", directory.Root], Limit);
-
-        Assert.True(alone.ExitCode == 0, alone.Output);
-        Assert.Contains("resumed at step 10 on 1 rank(s)", alone.Output, StringComparison.Ordinal);
-        Assert.True(two.ExitCode == 0, two.Output);
-        Assert.Equal(2, Count(two.Output, "resumed at step 10 on 2 rank(s)"));
+        ExpectSuccess(0, ["checkpoint-resume", directory.Root], "resumed at step 10 on 1 rank(s)", times: 1);
+        ExpectSuccess(2, ["checkpoint-resume", directory.Root], "resumed at step 10 on 2 rank(s)", times: 2);
     }
 
     [Fact]
@@ -90,6 +76,15 @@ public sealed class MpiJobTests
 
         Assert.NotEqual(0, job.ExitCode);
         Assert.Contains("/nonexistent/libmpi.so.40 (Open MPI) could not be loaded; install Open MPI: apt-get install openmpi-bin", job.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a scenario that must succeed and print <paramref name="line"/> <paramref name="times"/> times (once per rank, or per rank and epoch).</summary>
+    private static void ExpectSuccess(int ranks, string[] arguments, string line, int times)
+    {
+        var job = MpiJob.Run(ranks, arguments, Limit);
+
+        Assert.True(job.ExitCode == 0, job.Output);
+        Assert.Equal(times, Count(job.Output, line));
     }
 
     private static int Count(string text, string part)

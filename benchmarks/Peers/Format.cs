@@ -14,6 +14,14 @@ public static class Format
         _ => $"{Significant(seconds)} s",
     };
 
+    /// <summary>A size in KB, MB or GB (binary units), e.g. <c>2.69 MB</c>.</summary>
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1L << 20 => $"{Significant(bytes / 1024.0)} KB",
+        < 1L << 30 => $"{Significant(bytes / (1024.0 * 1024))} MB",
+        _ => $"{Significant(bytes / (1024.0 * 1024 * 1024))} GB",
+    };
+
     /// <summary>A speed ratio such as <c>3.42×</c>.</summary>
     public static string Ratio(double ratio) => $"{Significant(ratio)}×";
 

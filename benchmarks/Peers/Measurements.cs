@@ -12,6 +12,12 @@ public sealed class Measurements
     /// <summary>The FMA peak of all threads together in each repeat, GFLOP/s.</summary>
     public List<double> FmaTotalGflops { get; } = [];
 
+    /// <summary>The triad bandwidth of each working-set level (L2, L3, memory) in each repeat, GB/s.</summary>
+    public Dictionary<string, List<double>> BandwidthGBs { get; } = [];
+
+    /// <summary>The highest bandwidth of the repeats at <paramref name="level"/>, or null if it was not measured.</summary>
+    public double? Bandwidth(string level) => BandwidthGBs.TryGetValue(level, out var list) && list.Count > 0 ? list.Max() : null;
+
     /// <summary>Records one repeat's median seconds per call.</summary>
     public void Add(string peer, Workload workload, double secondsPerCall)
     {

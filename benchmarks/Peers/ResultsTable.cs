@@ -26,6 +26,11 @@ public static class ResultsTable
             ? $"measured FP32 FMA peak {p:F0} GFLOP/s on {run.Threads} threads, {measurements.FmaCorePeak:F0} GFLOP/s on one ({FmaPeak.Simd} FMA chains, the best of the repeats)"
             : "FMA peak not measured (no accelerated vector FMA)";
         text.AppendLine($"- Machine: {MachineInfo.CpuModel()}, {Environment.ProcessorCount} cores, {FmaPeak.Simd}; {peakText}");
+        if (MemoryBandwidth.CacheLevels(run.Threads).Select(l => (l.Name, l.Bytes, GBs: measurements.Bandwidth(l.Name))).Where(l => l.GBs is not null).ToList() is { Count: > 0 } levels)
+        {
+            text.AppendLine($"- Memory: triad bandwidth on {run.Threads} threads (the best of the repeats) {string.Join(", ", levels.Select(l => $"{l.GBs:F0} GB/s over {Format.Bytes(l.Bytes)} ({l.Name})"))}; L2 {Format.Bytes(CacheSizes.L2)} per core, L3 {Format.Bytes(CacheSizes.L3)}{(CacheSizes.Reported ? "" : " (not reported by the machine: assumed)")}");
+        }
+
         text.AppendLine($"- Runtime: {MachineInfo.Runtime()}");
         foreach (var slot in slots)
         {
@@ -85,6 +90,8 @@ public static class ResultsTable
             text.AppendLine();
         }
 
+        AppendFloors(text, slots, workloads, measurements);
+
         var failures = (from slot in slots
                         from workload in workloads
                         let reason = measurements.Failure(slot.Name, workload)
@@ -97,6 +104,36 @@ public static class ResultsTable
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The batch-1 MLP steps as multiples of their memory-traffic floor (<see cref="TrafficFloor"/>).</summary>
+    private static void AppendFloors(StringBuilder text, IReadOnlyList<PeerSlot> slots, IReadOnlyList<Workload> workloads, Measurements measurements)
+    {
+        var steps = workloads.Where(w => w.Kind == WorkloadKind.Mlp && w.Size == 1).ToList();
+        if (steps.Count == 0 || measurements.BandwidthGBs.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine().AppendLine("Batch-1 steps against their memory-traffic floor (the bytes the step must read and write at the triad bandwidth measured over its working set; 1.0× is the floor):").AppendLine();
+        text.Append("| Workload | bytes per step | working set, triad bandwidth | floor |");
+        slots.ToList().ForEach(s => text.Append($" {s.Name} |"));
+        text.AppendLine().Append("|---|---:|---:|---:|");
+        slots.ToList().ForEach(_ => text.Append("---:|"));
+        text.AppendLine();
+        foreach (var step in steps)
+        {
+            string level = TrafficFloor.Level(step.Optimizer);
+            if (measurements.Bandwidth(level) is not { } gbs)
+            {
+                continue;
+            }
+
+            double floor = TrafficFloor.Bytes(step.Optimizer) / (gbs * 1e9);
+            text.Append($"| {step.Title} | {Format.Bytes((long)TrafficFloor.Bytes(step.Optimizer))} | {Format.Bytes((long)TrafficFloor.WorkingSet(step.Optimizer))}, {gbs:F0} GB/s | {Format.Time(floor)} |");
+            slots.ToList().ForEach(s => text.Append(measurements.MedianSeconds(s.Name, step) is { } seconds ? $" {seconds / floor:F2}× |" : " – |"));
+            text.AppendLine();
+        }
     }
 
     private static string Abbreviation(PeerSlot slot) => slot.Name.Replace("TensorGrad", "TG", StringComparison.Ordinal);

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace TensorGrad.Peers;
 
 /// <summary>
-/// Runs the workloads round-robin: each repeat measures the FMA peak (one thread, then all), then every workload on every
+/// Runs the workloads round-robin: each repeat measures the FMA peak (one thread, then all) and the memory bandwidth, then every workload on every
 /// library before the next workload, so a change in the machine's load falls on all libraries alike.
 /// The library that goes first rotates from repeat to repeat.
 /// </summary>
@@ -27,6 +27,21 @@ public static class Runner
                 measurements.FmaTotalGflops.Add(total);
                 Console.WriteLine($"repeat {repeat + 1}/{repeats}: FMA peak {core:F0} GFLOP/s on 1 thread, {total:F0} on {threads}; load average {MachineInfo.LoadAverage()}");
             }
+
+            var bandwidths = new List<string>();
+            foreach (var (level, bytes) in MemoryBandwidth.Levels(threads))
+            {
+                double gbs = MemoryBandwidth.MeasureGBs(bytes, threads, timing);
+                if (!measurements.BandwidthGBs.TryGetValue(level, out var list))
+                {
+                    measurements.BandwidthGBs[level] = list = [];
+                }
+
+                list.Add(gbs);
+                bandwidths.Add($"{level} ({Format.Bytes(bytes)}) {gbs:F0} GB/s");
+            }
+
+            Console.WriteLine($"  triad bandwidth on {threads} threads: {string.Join(", ", bandwidths)}");
 
             foreach (var workload in workloads)
             {

@@ -103,26 +103,26 @@ public sealed class TrainingSession : IAsyncDisposable
         var (testX, testY) = data.Test.ToTensors(device);
         try
         {
-            int version = 0;
             while (!cancel.IsCancellationRequested)
             {
                 LabSettings current;
+                int version;
                 lock (gate)
                 {
                     current = settings;
                     version = settingsVersion;
                 }
 
-                using var runState = new Run(current, data, device);
-                lock (gate)
-                {
-                    run++;
-                    (step, accuracy, accuracyStep, norms, status, losses.Capacity) = (0, double.NaN, 0, [], new TrainingStatus(), 256);
-                    losses.Clear();
-                }
-
                 try
                 {
+                    using var runState = new Run(current, data, device);
+                    lock (gate)
+                    {
+                        run++;
+                        (step, accuracy, accuracyStep, norms, status) = (0, double.NaN, 0, [], new TrainingStatus());
+                        losses.Clear();
+                    }
+
                     TrainRun(runState, current, () => cancel.IsCancellationRequested || Volatile.Read(ref settingsVersion) != version, testX, testY);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -5,6 +5,7 @@ using System.Text;
 namespace TensorGrad.Lab.Tests;
 
 /// <summary>The lab's HTTP API without a browser: the session cap, validation, and sessions ending with their tab.</summary>
+[Collection(LabFixture.Serial)]
 public sealed class LabApiTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -12,6 +12,12 @@ namespace TensorGrad.Lab.Tests;
 /// </summary>
 public sealed class LabFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// The collection of the tests that train sessions: they run one at a time, since they check
+    /// how fast training reacts (a status within 10 s) on the machine's cores.
+    /// </summary>
+    public const string Serial = "lab sessions";
+
     public const string RequireVariable = "TENSORGRAD_REQUIRE_BROWSER";
     public const string ChromiumPath = "/usr/lib/chromium/chromium";
 

@@ -4,6 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace TensorGrad.Lab.Tests;
 
 /// <summary>The lab's scenarios in Chromium, each ending with a screenshot in TestResults/lab.</summary>
+[Collection(LabFixture.Serial)]
 public sealed class LabPageTests(LabFixture lab) : IClassFixture<LabFixture>, IAsyncDisposable
 {
     private readonly List<IBrowserContext> tabs = [];

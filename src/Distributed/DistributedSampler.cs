@@ -75,17 +75,7 @@ public sealed class DistributedSampler : Sampler
             throw new ArgumentException($"DistributedSampler: {indices.Length} slots for {Count} indices.", nameof(indices));
         }
 
-        if (Shuffle)
-        {
-            Permutation(permutation, Seed, epoch);
-        }
-        else
-        {
-            for (int i = 0; i < permutation.Length; i++)
-            {
-                permutation[i] = i;
-            }
-        }
+        Order(permutation, Shuffle, Seed, epoch);
 
         // Position Rank + k·Size of the padded (or truncated) order; padding repeats the order from its start.
         for (int k = 0; k < Count; k++)

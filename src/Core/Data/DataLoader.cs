@@ -146,16 +146,9 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
                 }
             }
         }
-        else if (Shuffle)
-        {
-            Sampler.Permutation(order, Seed, epoch);
-        }
         else
         {
-            for (int i = 0; i < order.Length; i++)
-            {
-                order[i] = i;
-            }
+            Sampler.Order(order, Shuffle, Seed, epoch);
         }
     }
 

@@ -14,17 +14,21 @@ public abstract class Sampler
     public abstract void Fill(int epoch, Span<int> indices);
 
     /// <summary>
-    /// The indices 0 … n − 1 of <paramref name="permutation"/>'s length, shuffled by a generator
-    /// seeded from <paramref name="seed"/> and <paramref name="epoch"/>: the order a shuffling
-    /// <see cref="DataLoader"/> visits (so samplers built on it agree with it and with each other).
+    /// The indices 0 … n − 1 of <paramref name="order"/>'s length, in order, or with
+    /// <paramref name="shuffle"/> shuffled by a generator seeded from <paramref name="seed"/> and
+    /// <paramref name="epoch"/>: the order a <see cref="DataLoader"/> visits (so samplers built on it
+    /// agree with it and with each other).
     /// </summary>
-    public static void Permutation(Span<int> permutation, int seed, int epoch)
+    public static void Order(Span<int> order, bool shuffle, int seed, int epoch)
     {
-        for (int i = 0; i < permutation.Length; i++)
+        for (int i = 0; i < order.Length; i++)
         {
-            permutation[i] = i;
+            order[i] = i;
         }
 
-        new Random(unchecked((seed * 1_000_003) + epoch)).Shuffle(permutation);
+        if (shuffle)
+        {
+            new Random(unchecked((seed * 1_000_003) + epoch)).Shuffle(order);
+        }
     }
 }

@@ -82,7 +82,7 @@ public sealed class SingleProcessTests
     public void OneRanksShuffledShardIsTheShuffledDataLoadersOrder()
     {
         var permutation = new int[50];
-        Sampler.Permutation(permutation, seed: 4, epoch: 1);
+        Sampler.Order(permutation, shuffle: true, seed: 4, epoch: 1);
         var sampler = new DistributedSampler(50, rank: 0, size: 1, seed: 4);
         var indices = new int[50];
         sampler.Fill(1, indices);

@@ -45,6 +45,7 @@ public sealed class DistributedDataParallel : Module, IDisposable
 
     private readonly GradientBucket[] buckets = [];
     private readonly List<IDisposable> hooks = [];
+    private readonly IReadOnlyList<Tensor> buffers;
     private readonly bool broadcastBuffers;
     private int noSyncDepth;
     private bool passActive;
@@ -67,6 +68,7 @@ public sealed class DistributedDataParallel : Module, IDisposable
         Module = RegisterModule("module", module);
         this.broadcastBuffers = broadcastBuffers;
         BucketCapBytes = (long)(bucketCapMegabytes * 1e6);
+        buffers = module.Buffers();
         CheckSameArchitecture();
         foreach (var (_, t) in module.StateDict())
         {
@@ -148,7 +150,7 @@ public sealed class DistributedDataParallel : Module, IDisposable
     {
         if (IsTraining && broadcastBuffers && Group.Size > 1 && Execution.Scope is null)
         {
-            foreach (var buffer in Module.Buffers())
+            foreach (var buffer in buffers)
             {
                 Group.Broadcast(buffer);
             }

@@ -2,14 +2,11 @@ using System.Buffers;
 
 namespace TensorGrad.Distributed;
 
-/// <summary>A span of host memory standing in for a tensor's values.</summary>
-internal delegate void SpanAction<T>(Span<T> values);
-
 /// <summary>Copies tensors to host memory and back around a host-side action (MPI reads and writes host memory).</summary>
 internal static class HostStaging
 {
-    /// <summary>Downloads <paramref name="tensor"/>, runs <paramref name="action"/> on the values, uploads them back.</summary>
-    public static void Run<T>(Tensor tensor, SpanAction<T> action)
+    /// <summary>Downloads <paramref name="tensor"/>, runs <paramref name="action"/> on the values with <paramref name="argument"/>, uploads them back.</summary>
+    public static void Run<T, TArgument>(Tensor tensor, TArgument argument, SpanAction<T, TArgument> action)
         where T : unmanaged
     {
         int count = checked((int)tensor.Size);
@@ -18,7 +15,7 @@ internal static class HostStaging
         {
             var values = rented.AsSpan(0, count);
             Download(tensor, values);
-            action(values);
+            action(values, argument);
             Upload(values, tensor);
         }
         finally

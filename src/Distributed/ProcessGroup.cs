@@ -1,3 +1,4 @@
+using System.Buffers;
 using TensorGrad.Distributed.Mpi;
 
 namespace TensorGrad.Distributed;
@@ -134,11 +135,15 @@ public sealed unsafe class ProcessGroup : IDisposable
     }
 
     /// <summary>Copies the values of <paramref name="tensor"/> on rank <paramref name="root"/> into <paramref name="tensor"/> on every rank (through host memory).</summary>
-    public void Broadcast(Tensor tensor, int root = 0) => Staged(tensor, values => Broadcast(values, root), values => Broadcast(values, root));
+    public void Broadcast(Tensor tensor, int root = 0)
+    {
+        CheckRoot(root);
+        Staged(tensor, (Group: this, Root: root), static (values, s) => s.Group.Broadcast(values, s.Root), static (values, s) => s.Group.Broadcast(values, s.Root));
+    }
 
     /// <summary>Combines <paramref name="tensor"/> over the ranks in place (through host memory).</summary>
     public void AllReduce(Tensor tensor, ReduceOperation operation = ReduceOperation.Sum) =>
-        Staged(tensor, values => AllReduce(values, operation), values => AllReduce(values, operation));
+        Staged(tensor, (Group: this, Operation: operation), static (values, s) => s.Group.AllReduce(values, s.Operation), static (values, s) => s.Group.AllReduce(values, s.Operation));
 
     /// <summary>
     /// Ends the whole job: prints <paramref name="message"/> with this rank's number on standard
@@ -204,7 +209,7 @@ public sealed unsafe class ProcessGroup : IDisposable
         }
     }
 
-    private void Staged(Tensor tensor, SpanAction<float> onFloats, SpanAction<double> onDoubles)
+    private void Staged<TArgument>(Tensor tensor, TArgument argument, SpanAction<float, TArgument> onFloats, SpanAction<double, TArgument> onDoubles)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (Size == 1)
@@ -215,11 +220,11 @@ public sealed unsafe class ProcessGroup : IDisposable
 
         if (tensor.DType == DType.Float32)
         {
-            HostStaging.Run(tensor, onFloats);
+            HostStaging.Run(tensor, argument, onFloats);
         }
         else
         {
-            HostStaging.Run(tensor, onDoubles);
+            HostStaging.Run(tensor, argument, onDoubles);
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class TrainingSession : IAsyncDisposable
     private readonly Device device;
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stop = new();
-    private readonly List<double[]> losses = [];
+    private readonly List<(int Step, double Loss)> losses = [];
     private LabSettings settings = LabSettings.Default;
     private int settingsVersion = 1;
     private int run;
@@ -80,7 +80,8 @@ public sealed class TrainingSession : IAsyncDisposable
         lock (gate)
         {
             LastSeen = DateTime.UtcNow;
-            var update = new LabUpdate(run, step, [.. losses], status.SmoothedLoss, accuracy, accuracyStep, norms, status.Text, status.Kind, samplesPerSecond, replayed, error);
+            // Copies made here, ten times a second, so a training step allocates nothing for the page.
+            var update = new LabUpdate(run, step, [.. losses.Select(p => new[] { p.Step, p.Loss })], status.SmoothedLoss, accuracy, accuracyStep, [.. norms], status.Text, status.Kind, samplesPerSecond, replayed, error);
             losses.Clear();
             return update;
         }
@@ -176,25 +177,30 @@ public sealed class TrainingSession : IAsyncDisposable
                     lock (gate)
                     {
                         status.NotANumber(done, op);
-                        losses.Add([done, loss]);
+                        losses.Add((done, loss));
                     }
 
                     return;
                 }
 
-                var layerNorms = state.GradientNorms();
+                state.MeasureGradientNorms();
                 if (current.ClipNorm is { } clip)
                 {
-                    GradClip.ClipByGlobalNorm(state.Model.Parameters(), clip);
+                    GradClip.ClipByGlobalNorm(state.Parameters, clip);
                 }
 
                 state.Update();
                 samplesThisSecond += x.Shape[0];
                 lock (gate)
                 {
-                    norms = layerNorms;
-                    status.Observe(done, loss, layerNorms);
-                    losses.Add([done, loss]);
+                    if (norms.Length != state.Norms.Length)
+                    {
+                        norms = new double[state.Norms.Length];
+                    }
+
+                    state.Norms.CopyTo(norms, 0);
+                    status.Observe(done, loss, norms);
+                    losses.Add((done, loss));
                     if (second.Elapsed >= TimeSpan.FromSeconds(1))
                     {
                         samplesPerSecond = samplesThisSecond / second.Elapsed.TotalSeconds;
@@ -222,7 +228,7 @@ public sealed class TrainingSession : IAsyncDisposable
     {
         private readonly Optimizer optimizer;
         private readonly LRScheduler? schedule;
-        private readonly Linear[] linears;
+        private readonly Tensor[][] weights;
         private KernelGraph? graph;
         private Tensor? graphX;
         private Tensor? graphY;
@@ -230,15 +236,23 @@ public sealed class TrainingSession : IAsyncDisposable
         public Run(LabSettings settings, MnistData data, Device device)
         {
             Model = Network.Build(settings, device, Seed);
-            linears = Network.Linears(Model);
+            weights = [.. Network.Linears(Model).Select(l => new[] { l.Weight })];
+            Norms = new double[weights.Length];
+            Parameters = Model.Parameters();
             optimizer = settings.Optimizer == "adam"
-                ? new Adam(Model.Parameters(), lr: settings.LearningRate)
-                : new Sgd(Model.Parameters(), lr: settings.LearningRate, momentum: 0.9);
+                ? new Adam(Parameters, lr: settings.LearningRate)
+                : new Sgd(Parameters, lr: settings.LearningRate, momentum: 0.9);
             schedule = settings.Schedule ? new WarmupCosine(optimizer, ScheduleSteps / 20, ScheduleSteps) : null;
             Loader = new DataLoader(data.Train, settings.BatchSize, shuffle: true, seed: Seed, dropLast: true, device: device);
         }
 
         public Sequential Model { get; }
+
+        /// <summary>The model's parameters, collected once (clipping reads them every step).</summary>
+        public IReadOnlyList<Tensor> Parameters { get; }
+
+        /// <summary>Each Linear layer's weight-gradient norm at the last step, input side first.</summary>
+        public double[] Norms { get; }
 
         public DataLoader Loader { get; }
 
@@ -285,7 +299,14 @@ public sealed class TrainingSession : IAsyncDisposable
             }
         }
 
-        public double[] GradientNorms() => [.. linears.Select(l => l.Weight.Grad is null ? 0 : GradClip.GlobalNorm([l.Weight]))];
+        /// <summary>Fills <see cref="Norms"/> from the gradients of the last step.</summary>
+        public void MeasureGradientNorms()
+        {
+            for (int i = 0; i < weights.Length; i++)
+            {
+                Norms[i] = weights[i][0].Grad is null ? 0 : GradClip.GlobalNorm(weights[i]);
+            }
+        }
 
         public void Update()
         {

@@ -25,7 +25,7 @@ public sealed class TrainingStatus
     private double lowest = double.PositiveInfinity;
     private int lowestStep;
     private int? divergedAt;
-    private string? nan;
+    private string? stopped;
 
     /// <summary>The status line.</summary>
     public string Text { get; private set; } = "starting";
@@ -39,7 +39,7 @@ public sealed class TrainingStatus
     /// <summary>Takes step <paramref name="step"/>'s loss and Linear-layer gradient norms (input side first).</summary>
     public void Observe(int step, double loss, IReadOnlyList<double> gradientNorms)
     {
-        if (nan is not null)
+        if (stopped is not null)
         {
             return;
         }
@@ -68,15 +68,15 @@ public sealed class TrainingStatus
     /// <summary>Records that step <paramref name="step"/> produced a NaN or infinity in <paramref name="op"/> (from anomaly detection).</summary>
     public void NotANumber(int step, string op)
     {
-        nan = $"NaN at step {step} (op {op})";
+        stopped = $"NaN at step {step} (op {op})";
         string prefix = divergedAt is { } since ? $"diverging: loss ×{DivergenceFactor:0} since step {since}; " : "";
-        (Kind, Text) = ("nan", prefix + nan);
+        (Kind, Text) = ("nan", prefix + stopped);
     }
 
     /// <summary>Records that training stopped with <paramref name="message"/>.</summary>
     public void Failed(string message)
     {
-        nan = message;
+        stopped = message;
         (Kind, Text) = ("error", $"training stopped: {message}");
     }
 

@@ -126,6 +126,28 @@ public sealed partial class Tensor : IDisposable
     /// <summary>True when this tensor owns its storage exclusively and may be reused as a gradient slot.</summary>
     internal bool CanAdopt => ownsBuffer && Owner is not null && !Adopted && buffer is not null;
 
+    /// <summary>
+    /// Hands this tensor's storage to a new tensor of <paramref name="shape"/> (the same size),
+    /// owned by the same tape, and releases this one: a reshape without a copy, for a gradient
+    /// the backward pass consumes. Returns null when this tensor cannot give its storage away
+    /// (<see cref="CanAdopt"/> is false).
+    /// </summary>
+    internal Tensor? TryMoveInto(Shape shape)
+    {
+        if (!CanAdopt || shape.Size != Size)
+        {
+            return null;
+        }
+
+        var moved = new Tensor(backend, buffer!, shape, Origin);
+        Owner!.Own(moved);
+        buffer = null;
+        releasedBy = $"by a reshape that took its storage as {shape}";
+        GradFn = null;
+        PendingGrad = null;
+        return moved;
+    }
+
     internal void SetGradFn(Node node)
     {
         GradFn = node;

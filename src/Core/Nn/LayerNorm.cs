@@ -71,12 +71,7 @@ public sealed class LayerNorm : Module
             throw new ArgumentException($"LayerNorm({NormalizedShape}): the input is {input.Shape} on {input.Device}; its last {rank} dimension(s) must be {NormalizedShape}.", nameof(input));
         }
 
-        int cols = checked((int)NormalizedShape.Size);
-        var rows = input.Reshape(-1, cols);
-        var y = rank == 1
-            ? LayerNormOp.Forward(rows, Weight, Bias, Eps)
-            : LayerNormOp.Forward(rows, Weight?.Reshape(cols), Bias?.Reshape(cols), Eps);
-        return y.Reshape(input.Shape);
+        return LayerNormOp.Forward(input, checked((int)NormalizedShape.Size), Weight, Bias, Eps);
     }
 
     /// <inheritdoc />

@@ -39,4 +39,18 @@ public sealed class TemporaryReleaseTests
         Assert.InRange(AllocatedBy(() => Loss.BinaryCrossEntropyWithLogits(probabilities, target).Dispose()), 0, 4096);
         Assert.InRange(AllocatedBy(() => Loss.CrossEntropy(logits, classes).Dispose()), 0, 4096);
     }
+
+    [Fact]
+    public void LayerNorm_outside_a_tape_returns_its_result_storage_for_inputs_of_any_rank()
+    {
+        // The result is a [64, 8, 128] float tensor (256 KiB); a result left unpooled shows as that much per call.
+        var rows = new LayerNorm(128);
+        var planes = new LayerNorm(new Shape(8, 128));
+        using var x = Tensor.Rand([64, 8, 128], 1);
+        using var flat = Tensor.Rand([512, 128], 2);
+
+        Assert.InRange(AllocatedBy(() => rows.Forward(flat).Dispose()), 0, 4096);
+        Assert.InRange(AllocatedBy(() => rows.Forward(x).Dispose()), 0, 4096);
+        Assert.InRange(AllocatedBy(() => planes.Forward(x).Dispose()), 0, 4096);
+    }
 }

@@ -63,7 +63,8 @@ internal static class ShapeOps
 
         public override string Name => "Reshape";
 
-        public override void Backward(Tensor g) => Backprop.Accumulate(x, g.Reshape(x.Shape));
+        /// <summary>The gradient takes the input's shape in its own storage when it can (no copy into a gradient slot).</summary>
+        public override void Backward(Tensor g) => Backprop.Accumulate(x, g.TryMoveInto(x.Shape) ?? g.Reshape(x.Shape));
     }
 
     private sealed class TransposeNode(Tensor x) : Node

@@ -45,7 +45,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc />
-    /// <remarks>Images split over the cores, each image's column matrix multiplied straight into its output (<see cref="ConvolutionGemm"/>).</remarks>
+    /// <remarks>Images split over the cores, one GEMM per image and group (<see cref="ConvolutionGemm"/>).</remarks>
     public override void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, in ConvGeometry geometry, DeviceBuffer y)
     {
         var scratch = Allocate(ConvolutionGemm.Parts(geometry) * ConvolutionGemm.ForwardScratch(geometry), x.DType);
@@ -69,7 +69,7 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public override void Conv2dBackward(DeviceBuffer gradY, DeviceBuffer x, DeviceBuffer weight, in ConvGeometry geometry, DeviceBuffer? gradX, DeviceBuffer? gradWeight, DeviceBuffer? gradBias)
     {
-        var scratch = Allocate(ConvolutionGemm.Parts(geometry) * ConvolutionGemm.BackwardScratch(geometry), x.DType);
+        var scratch = Allocate(ConvolutionGemm.SharedBackwardScratch(geometry) + (ConvolutionGemm.Parts(geometry) * ConvolutionGemm.BackwardScratch(geometry)), x.DType);
         try
         {
             if (x.DType == DType.Float32)

@@ -100,15 +100,39 @@ internal static unsafe class CpuGemm
         }
     }
 
-    /// <summary>Computes the rows [i0, i1) × columns [j0, j1) block of C on the calling thread.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void RunBlock<T>(in GemmProblem<T> p, int i0, int i1, int j0, int j1)
+    /// <summary>
+    /// The product with op(B) packed from <paramref name="source"/> (p.B and p.TransB unused), such
+    /// as a convolution's column matrix gathered from its image; m, n and k positive, alpha nonzero.
+    /// Splits over the cores when large, unless <paramref name="serial"/>.
+    /// </summary>
+    internal static void Gemm<T, TSource>(in GemmProblem<T> problem, in TSource source, bool serial)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TSource : struct, IPanelSource<T>
+    {
+        if (serial)
+        {
+            RunBlock(in problem, in source, 0, problem.M, 0, problem.N);
+        }
+        else
+        {
+            GemmParallel.Run(in problem, in source);
+        }
+    }
+
+    /// <summary>Computes the rows [i0, i1) × columns [j0, j1) block of C on the calling thread.</summary>
+    internal static void RunBlock<T>(in GemmProblem<T> p, int i0, int i1, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        RunBlock(in p, new StoredB<T>(p.TransB, p.B, p.TransB ? p.K : p.N), i0, i1, j0, j1);
+
+    /// <summary>The block of C with op(B)'s panels packed from <paramref name="source"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunBlock<T, TSource>(in GemmProblem<T> p, in TSource source, int i0, int i1, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TSource : struct, IPanelSource<T>
     {
         int mrFull = Blocking<T>.Mr;
         int nrFull = Blocking<T>.Nr;
         int lda = p.TransA ? p.M : p.K;
-        int ldb = p.TransB ? p.K : p.N;
         int kcStep = BalancedStep(p.K, Blocking<T>.Kc, 1);
         int mcStep = BalancedStep(i1 - i0, Blocking<T>.Mc, mrFull);
         int ncStep = BalancedStep(j1 - j0, Blocking<T>.Nc, nrFull);
@@ -130,7 +154,7 @@ internal static unsafe class CpuGemm
                 for (int jc = j0; jc < j1; jc += ncStep)
                 {
                     int nc = Math.Min(ncStep, j1 - jc);
-                    GemmPacking.PackB(p.TransB, p.B, ldb, pc, jc, kc, nc, nrFull, packedB);
+                    source.Pack(pc, jc, kc, nc, nrFull, packedB);
                     for (int ir = 0; ir < mc; ir += mrFull)
                     {
                         int mr = Math.Min(mrFull, mc - ir);
@@ -139,17 +163,25 @@ internal static unsafe class CpuGemm
                         T* panelB = packedB;
                         for (int jr = 0; jr < nc; jr += nrFull, panelB += kc * nrFull)
                         {
+                            // A whole tile goes straight into C; a ragged edge through the scratch tile.
+                            int nr = Math.Min(nrFull, nc - jr);
+                            bool whole = mr == mrFull && nr == nrFull;
+                            T* dst = whole ? cRow + jr : tile;
+                            int ldd = whole ? p.N : nrFull;
                             if (Vector512.IsHardwareAccelerated)
                             {
-                                GemmMicroKernels.Kernel512(panelA, panelB, kc, tile);
+                                GemmMicroKernels.Kernel512(panelA, panelB, kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
                             }
                             else
                             {
-                                GemmMicroKernels.KernelVector(panelA, panelB, kc, tile);
+                                GemmMicroKernels.KernelVector(panelA, panelB, kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
                             }
 
-                            int nr = Math.Min(nrFull, nc - jr);
-                            GemmMicroKernels.WriteBack(tile, nrFull, cRow + jr, p.N, mr, nr, p.Alpha, beta);
+                            if (!whole)
+                            {
+                                GemmMicroKernels.WriteBack(tile, nrFull, cRow + jr, p.N, mr, nr, p.Alpha, beta);
+                            }
+
                             if (lastSlice && p.Epilogue.IsActive)
                             {
                                 p.Epilogue.Apply(cRow + jr, p.N, mr, jc + jr, nr);

@@ -7,9 +7,11 @@ namespace TensorGrad.Backends.Cpu.Gemm;
 /// <summary>
 /// Register-blocked GEMM micro-kernels. Each kernel multiplies a packed MR×kc panel of op(A)
 /// (stored k-major: element (r, p) at <c>a[p * MR + r]</c>) by a packed kc×NR panel of op(B)
-/// (element (p, j) at <c>b[p * NR + j]</c>) and stores the full MR×NR product, row-major with
-/// stride NR, into <c>tile</c>. NR is two vectors wide; every row of the tile lives in two
-/// accumulator registers for the whole k loop.
+/// (element (p, j) at <c>b[p * NR + j]</c>) and writes the full MR×NR block
+/// <c>dst = alpha · product + beta · dst</c> (row stride <c>ldd</c>; dst is not read when beta is
+/// zero): straight into C for a whole tile, into a scratch tile for <see cref="WriteBack"/> at
+/// the ragged edges. NR is two vectors wide; every row of the block lives in two accumulator
+/// registers for the whole k loop.
 /// </summary>
 internal static unsafe class GemmMicroKernels
 {
@@ -24,7 +26,7 @@ internal static unsafe class GemmMicroKernels
 
     /// <summary>8×(2·Vector512&lt;T&gt;.Count) kernel (8×32 for float, 8×16 for double).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512<T>(T* a, T* b, int kc, T* tile)
+    public static void Kernel512<T>(T* a, T* b, int kc, T* dst, int ldd, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector512<T>.Count;
@@ -55,15 +57,18 @@ internal static unsafe class GemmMicroKernels
             b += 2 * w;
         }
 
-        int s = 2 * w;
-        Store(tile, w, c00, c01); Store(tile + s, w, c10, c11); Store(tile + 2 * s, w, c20, c21);
-        Store(tile + 3 * s, w, c30, c31); Store(tile + 4 * s, w, c40, c41); Store(tile + 5 * s, w, c50, c51);
-        Store(tile + 6 * s, w, c60, c61); Store(tile + 7 * s, w, c70, c71);
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        bool overwrite = T.IsZero(beta);
+        Store(dst, w, c00, c01, va, vb, overwrite); Store(dst + ldd, w, c10, c11, va, vb, overwrite);
+        Store(dst + (2 * ldd), w, c20, c21, va, vb, overwrite); Store(dst + (3 * ldd), w, c30, c31, va, vb, overwrite);
+        Store(dst + (4 * ldd), w, c40, c41, va, vb, overwrite); Store(dst + (5 * ldd), w, c50, c51, va, vb, overwrite);
+        Store(dst + (6 * ldd), w, c60, c61, va, vb, overwrite); Store(dst + (7 * ldd), w, c70, c71, va, vb, overwrite);
     }
 
     /// <summary>6×(2·Vector&lt;T&gt;.Count) kernel (6×16 float / 6×8 double on AVX2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void KernelVector<T>(T* a, T* b, int kc, T* tile)
+    public static void KernelVector<T>(T* a, T* b, int kc, T* dst, int ldd, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector<T>.Count;
@@ -89,13 +94,11 @@ internal static unsafe class GemmMicroKernels
             b += 2 * w;
         }
 
-        int s = 2 * w;
-        c00.Store(tile); c01.Store(tile + w);
-        c10.Store(tile + s); c11.Store(tile + s + w);
-        c20.Store(tile + 2 * s); c21.Store(tile + 2 * s + w);
-        c30.Store(tile + 3 * s); c31.Store(tile + 3 * s + w);
-        c40.Store(tile + 4 * s); c41.Store(tile + 4 * s + w);
-        c50.Store(tile + 5 * s); c51.Store(tile + 5 * s + w);
+        Vector<T> va = new(alpha), vb = new(beta);
+        bool overwrite = T.IsZero(beta);
+        Store(dst, w, c00, c01, va, vb, overwrite); Store(dst + ldd, w, c10, c11, va, vb, overwrite);
+        Store(dst + (2 * ldd), w, c20, c21, va, vb, overwrite); Store(dst + (3 * ldd), w, c30, c31, va, vb, overwrite);
+        Store(dst + (4 * ldd), w, c40, c41, va, vb, overwrite); Store(dst + (5 * ldd), w, c50, c51, va, vb, overwrite);
     }
 
     /// <summary>
@@ -140,12 +143,37 @@ internal static unsafe class GemmMicroKernels
         }
     }
 
+    // One row of a block: dst = alpha · (lo, hi) + beta · dst, dst unread when overwriting.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<T>(T* dst, int w, Vector512<T> lo, Vector512<T> hi)
-        where T : unmanaged
+    private static void Store<T>(T* dst, int w, Vector512<T> lo, Vector512<T> hi, Vector512<T> alpha, Vector512<T> beta, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        lo.Store(dst);
-        hi.Store(dst + w);
+        if (overwrite)
+        {
+            (lo * alpha).Store(dst);
+            (hi * alpha).Store(dst + w);
+        }
+        else
+        {
+            Fma(lo, alpha, Vector512.Load(dst) * beta).Store(dst);
+            Fma(hi, alpha, Vector512.Load(dst + w) * beta).Store(dst + w);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(T* dst, int w, Vector<T> lo, Vector<T> hi, Vector<T> alpha, Vector<T> beta, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (overwrite)
+        {
+            (lo * alpha).Store(dst);
+            (hi * alpha).Store(dst + w);
+        }
+        else
+        {
+            Fma(lo, alpha, Vector.Load(dst) * beta).Store(dst);
+            Fma(hi, alpha, Vector.Load(dst + w) * beta).Store(dst + w);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

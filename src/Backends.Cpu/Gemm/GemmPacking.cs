@@ -145,13 +145,17 @@ internal static unsafe class GemmPacking
 
     // dst[q * ldd + r] = src[r * lds + q] for r, q < 8.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, int lds, float* dst, int ldd)
-    {
-        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
-        Vector256<float> r2 = Avx.LoadVector256(src + (2 * lds)), r3 = Avx.LoadVector256(src + (3 * lds));
-        Vector256<float> r4 = Avx.LoadVector256(src + (4 * lds)), r5 = Avx.LoadVector256(src + (5 * lds));
-        Vector256<float> r6 = Avx.LoadVector256(src + (6 * lds)), r7 = Avx.LoadVector256(src + (7 * lds));
+    private static void Transpose8x8(float* src, int lds, float* dst, int ldd) => Transpose8x8(
+        Avx.LoadVector256(src), Avx.LoadVector256(src + lds), Avx.LoadVector256(src + (2 * lds)), Avx.LoadVector256(src + (3 * lds)),
+        Avx.LoadVector256(src + (4 * lds)), Avx.LoadVector256(src + (5 * lds)), Avx.LoadVector256(src + (6 * lds)), Avx.LoadVector256(src + (7 * lds)),
+        dst, ldd);
 
+    /// <summary>Stores the 8×8 block whose rows are r0..r7 transposed: element q of row r goes to <c>dst[q * ldd + r]</c> (AVX).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose8x8(
+        Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst, int ldd)
+    {
         // Interleave pairs of rows, then pairs of pairs: u_i holds columns i and i+4 of four rows.
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
         Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);

@@ -24,7 +24,7 @@ internal readonly unsafe struct GemmProblem<T>(
 /// Splits C into a grid of independent blocks (one per participating core) and runs them as parts
 /// of a recycled <see cref="PartJob{TState}"/>. Small products stay on the calling thread.
 /// </summary>
-internal static class GemmParallel
+internal static unsafe class GemmParallel
 {
     // Below this many flops per extra thread, handing a part to a helper costs more than it saves
     // (measured with the spinning helpers: a 32×256×128 product runs 1.7× faster on two threads).
@@ -32,7 +32,13 @@ internal static class GemmParallel
 
     /// <summary>Computes the whole product, in parallel when it is large enough.</summary>
     public static void Run<T>(in GemmProblem<T> p)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(in p, new StoredB<T>(p.TransB, p.B, p.TransB ? p.K : p.N));
+
+    /// <summary>The whole product with op(B)'s panels packed from <paramref name="source"/>.</summary>
+    public static void Run<T, TSource>(in GemmProblem<T> p, in TSource source)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TSource : struct, IPanelSource<T>
     {
         double flops = 2.0 * p.M * p.N * p.K;
         int rowUnits = (p.M + CpuGemm.Blocking<T>.Mr - 1) / CpuGemm.Blocking<T>.Mr;
@@ -41,16 +47,16 @@ internal static class GemmParallel
         threads = Math.Min(threads, rowUnits * colUnits);
         if (threads <= 1)
         {
-            CpuGemm.RunBlock(in p, 0, p.M, 0, p.N);
+            CpuGemm.RunBlock(in p, in source, 0, p.M, 0, p.N);
             return;
         }
 
         (int rowParts, int colParts) = ChooseGrid(threads, rowUnits, colUnits);
-        PartJob<(GemmProblem<T> Problem, int RowParts, int ColParts)>.Run(rowParts * colParts, (p, rowParts, colParts), static (s, part) =>
+        PartJob<(GemmProblem<T> Problem, TSource Source, int RowParts, int ColParts)>.Run(rowParts * colParts, (p, source, rowParts, colParts), static (s, part) =>
         {
             (int i0, int i1) = Split(s.Problem.M, CpuGemm.Blocking<T>.Mr, s.RowParts, part / s.ColParts);
             (int j0, int j1) = Split(s.Problem.N, CpuGemm.Blocking<T>.Nr, s.ColParts, part % s.ColParts);
-            CpuGemm.RunBlock(in s.Problem, i0, i1, j0, j1);
+            CpuGemm.RunBlock(in s.Problem, in s.Source, i0, i1, j0, j1);
         });
     }
 

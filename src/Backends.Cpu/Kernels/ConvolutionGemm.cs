@@ -5,23 +5,34 @@ using TensorGrad.Backends.Cpu.Gemm;
 namespace TensorGrad.Backends.Cpu.Kernels;
 
 /// <summary>
-/// Convolution one image at a time, images split over the cores: each part builds an image's
-/// column matrix in its own scratch (small enough to stay in cache) and runs the packed GEMM on it,
-/// writing straight into the image's NCHW output, so nothing is permuted. A 1×1 convolution with
-/// stride 1 and no padding reads the image itself as its column matrix. The weight and bias
-/// gradients are summed per part, then over the parts.
+/// Convolution one image at a time, images split over the cores, each image's product written
+/// straight into its NCHW output, so nothing is permuted. A stride-1 convolution runs as
+/// <see cref="PaddedConvolution"/> GEMMs over a zero-padded copy of the image, whose column
+/// matrix the GEMM packs with plain vector copies: the forward pass, the weight gradient, and the
+/// input gradient as the transposed convolution of the output gradient with the flipped kernel.
+/// Other strides gather the column matrix into the GEMM's panels in the forward pass
+/// (<see cref="ImageColumns{T}"/>) and build it in the part's scratch for the gradients (the
+/// input gradient folded back by col2im). A 1×1 convolution with stride 1 and no padding reads
+/// the image itself as its column matrix. The weight and bias gradients are summed per part, then
+/// over the parts.
 /// </summary>
 internal static unsafe class ConvolutionGemm
 {
     /// <summary>Parts the images are split into: one per core, at most one per image.</summary>
     public static int Parts(in ConvGeometry g) => Math.Max(1, Math.Min(CpuWorkers.Threads, g.Batch));
 
-    /// <summary>Scratch elements per part for <see cref="Forward{T}"/>: one image's column matrix.</summary>
-    public static long ForwardScratch(in ConvGeometry g) => IsPointwise(g) ? 0 : (long)g.ColumnRows * g.OutPlane;
-
-    /// <summary>Scratch elements per part for <see cref="Backward{T}"/>: a column matrix, a weight gradient and a bias gradient.</summary>
+    /// <summary>Scratch elements per part for <see cref="Backward{T}"/>: a column matrix or the padded convolutions' scratch, a weight gradient and a bias gradient.</summary>
     public static long BackwardScratch(in ConvGeometry g) =>
-        ((long)g.ColumnRows * g.OutPlane) + ((long)g.OutChannels * g.ColumnRows) + g.OutChannels;
+        ColumnScratch(g) + ((long)g.OutChannels * g.ColumnRows) + g.OutChannels + (Transposes(g) ? Math.Max(PaddedConvolution.Scratch(g), PaddedConvolution.Scratch(Transposed(g))) : 0);
+
+    /// <summary>A part's column matrix: needed unless both gradients come from padded convolutions (stride 1, not pointwise).</summary>
+    private static long ColumnScratch(in ConvGeometry g) => Transposes(g) ? 0 : (long)g.ColumnRows * g.OutPlane;
+
+    /// <summary>Scratch elements shared by the parts of <see cref="Backward{T}"/>: the flipped kernel of a stride-1 input gradient.</summary>
+    public static long SharedBackwardScratch(in ConvGeometry g) => Transposes(g) ? (long)g.OutChannels * g.ColumnRows : 0;
+
+    /// <summary>Scratch elements per part for <see cref="Forward{T}"/>: a stride-1 convolution's padded image and wide product.</summary>
+    public static long ForwardScratch(in ConvGeometry g) => PaddedConvolution.Applies(g) && !IsPointwise(g) ? PaddedConvolution.Scratch(g) : 0;
 
     /// <summary>y = conv(x, weight) + bias; <paramref name="scratch"/> holds <see cref="Parts"/> × <see cref="ForwardScratch"/> elements.</summary>
     public static void Forward<T>(T[] x, T[] weight, T[]? bias, in ConvGeometry geometry, T[] y, T[] scratch)
@@ -32,29 +43,41 @@ internal static unsafe class ConvolutionGemm
         {
             var g = s.G;
             long outputSize = (long)g.OutChannels * g.OutPlane;
+            int outs = g.GroupOutChannels;
+            bool serial = s.Parts > 1;
             for (long part = first; part < last; part++)
             {
-                var col = s.Scratch.AsSpan((int)(part * ForwardScratch(g)), (int)ForwardScratch(g));
                 for (int n = (int)(g.Batch * part / s.Parts); n < g.Batch * (part + 1) / s.Parts; n++)
                 {
-                    var output = s.Y.AsSpan((int)(n * outputSize), (int)outputSize);
-                    if (s.Bias is not null)
-                    {
-                        for (int o = 0; o < g.OutChannels; o++)
-                        {
-                            output.Slice(o * g.OutPlane, g.OutPlane).Fill(s.Bias[o]);
-                        }
-                    }
-
                     for (int group = 0; group < g.Groups; group++)
                     {
-                        var columns = Columns(s.X, n, g, group, col);
-                        fixed (T* pw = s.W, pc = columns, py = output)
+                        var groupBias = s.Bias is null ? default : s.Bias.AsSpan(group * outs, outs);
+                        fixed (T* pw = s.W, px = s.X, py = s.Y, pscratch = s.Scratch)
                         {
-                            int outs = g.GroupOutChannels;
-                            CpuGemm.Gemm(new GemmProblem<T>(
-                                pw + ((long)group * outs * g.ColumnRows), pc, py + ((long)group * outs * g.OutPlane),
-                                outs, g.OutPlane, g.ColumnRows, false, false, T.One, s.Bias is null ? T.Zero : T.One), serial: s.Parts > 1);
+                            T* groupWeight = pw + ((long)group * outs * g.ColumnRows);
+                            T* image = px + g.InputPlaneOffset(n, group, 0);
+                            T* output = py + (n * outputSize) + ((long)group * outs * g.OutPlane);
+                            if (PaddedConvolution.Applies(g) && !IsPointwise(g))
+                            {
+                                PaddedConvolution.Run(groupWeight, image, g, output, groupBias, pscratch + (part * ForwardScratch(g)), serial);
+                                continue;
+                            }
+
+                            // A pointwise convolution reads the image as its column matrix; other strides gather it.
+                            for (int o = 0; o < groupBias.Length; o++)
+                            {
+                                new Span<T>(output + ((long)o * g.OutPlane), g.OutPlane).Fill(groupBias[o]);
+                            }
+
+                            var problem = new GemmProblem<T>(groupWeight, image, output, outs, g.OutPlane, g.ColumnRows, false, false, T.One, groupBias.IsEmpty ? T.Zero : T.One);
+                            if (IsPointwise(g))
+                            {
+                                CpuGemm.Gemm(problem, serial);
+                            }
+                            else
+                            {
+                                CpuGemm.Gemm(problem, new ImageColumns<T>(image, g), serial);
+                            }
                         }
                     }
                 }
@@ -64,48 +87,102 @@ internal static unsafe class ConvolutionGemm
 
     /// <summary>
     /// The gradients asked for (non-null), each overwritten; <paramref name="scratch"/> holds
-    /// <see cref="Parts"/> × <see cref="BackwardScratch"/> elements.
+    /// <see cref="SharedBackwardScratch"/> + <see cref="Parts"/> × <see cref="BackwardScratch"/> elements.
     /// </summary>
     public static void Backward<T>(T[] gradY, T[] x, T[] weight, in ConvGeometry geometry, T[]? gradX, T[]? gradWeight, T[]? gradBias, T[] scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = geometry;
         int parts = Parts(g);
-        CpuParallel.For(parts, 1, (GY: gradY, X: x, W: weight, G: g, GX: gradX, GW: gradWeight, GB: gradBias, Scratch: scratch, Parts: parts), static (s, first, last) =>
+        long shared = SharedBackwardScratch(g);
+        var flipped = gradX is not null && Transposes(g) ? scratch : null;
+        if (flipped is not null)
+        {
+            FlipKernel(weight, g, flipped);
+        }
+
+        CpuParallel.For(parts, 1, (GY: gradY, X: x, W: flipped ?? weight, G: g, GX: gradX, GW: gradWeight, GB: gradBias, Scratch: scratch, Shared: shared, Parts: parts), static (s, first, last) =>
         {
             for (long part = first; part < last; part++)
             {
-                BackwardPart(s.GY, s.X, s.W, s.G, s.GX, s.GW is not null, s.GB is not null, s.Parts > 1, s.Scratch.AsSpan((int)(part * BackwardScratch(s.G)), (int)BackwardScratch(s.G)), (int)(s.G.Batch * part / s.Parts), (int)(s.G.Batch * (part + 1) / s.Parts));
+                var partScratch = s.Scratch.AsSpan((int)(s.Shared + (part * BackwardScratch(s.G))), (int)BackwardScratch(s.G));
+                BackwardPart(s.GY, s.X, s.W, s.G, s.GX, s.GW is not null, s.GB is not null, s.Parts > 1, partScratch, (int)(s.G.Batch * part / s.Parts), (int)(s.G.Batch * (part + 1) / s.Parts));
             }
         });
 
         // The parts' weight and bias gradients, summed into the outputs.
-        long stride = BackwardScratch(g), colSize = (long)g.ColumnRows * g.OutPlane, weightSize = (long)g.OutChannels * g.ColumnRows;
+        long stride = BackwardScratch(g), colSize = ColumnScratch(g), weightSize = (long)g.OutChannels * g.ColumnRows;
         for (int part = 0; part < parts; part++)
         {
+            long start = shared + (part * stride) + colSize;
             if (gradWeight is not null)
             {
-                NormalizationKernels.AddOrCopy<T>(scratch.AsSpan((int)((part * stride) + colSize), (int)weightSize), gradWeight, part == 0);
+                NormalizationKernels.AddOrCopy<T>(scratch.AsSpan((int)start, (int)weightSize), gradWeight, part == 0);
             }
 
             if (gradBias is not null)
             {
-                NormalizationKernels.AddOrCopy<T>(scratch.AsSpan((int)((part * stride) + colSize + weightSize), g.OutChannels), gradBias, part == 0);
+                NormalizationKernels.AddOrCopy<T>(scratch.AsSpan((int)(start + weightSize), g.OutChannels), gradBias, part == 0);
             }
         }
     }
 
-    /// <summary>Images [n0, n1) of the backward: input gradients written, weight and bias gradients summed into the part's scratch.</summary>
+    /// <summary>
+    /// The kernel of the transposed convolution that gives a stride-1 input gradient, per group:
+    /// flipped[group][c, (o, i, j)] = weight[group · outs + o, c, kH - 1 - i, kW - 1 - j].
+    /// </summary>
+    private static void FlipKernel<T>(T[] weight, in ConvGeometry g, T[] flipped)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int window = g.KernelH * g.KernelW, outs = g.GroupOutChannels, channels = g.GroupChannels;
+        for (int group = 0; group < g.Groups; group++)
+        {
+            int groupBase = group * outs * channels * window;
+            for (int o = 0; o < outs; o++)
+            {
+                for (int c = 0; c < channels; c++)
+                {
+                    int source = groupBase + (((o * channels) + c) * window);
+                    int target = groupBase + (((c * outs) + o) * window) + window - 1;
+                    for (int k = 0; k < window; k++)
+                    {
+                        flipped[target - k] = weight[source + k];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The transposed convolution that maps one image's output gradient (outs channels of
+    /// OutHeight × OutWidth) to its input gradient (a stride-1 convolution with the flipped kernel,
+    /// padded by dilation · (kernel - 1) - padding, which crops when negative).
+    /// </summary>
+    private static ConvGeometry Transposed(in ConvGeometry g) => new(
+        1, g.GroupOutChannels, g.OutHeight, g.OutWidth, g.GroupChannels, 1,
+        g.KernelH, g.KernelW, 1, 1, (g.DilationH * (g.KernelH - 1)) - g.PadH, (g.DilationW * (g.KernelW - 1)) - g.PadW, g.DilationH, g.DilationW,
+        g.Height, g.Width);
+
+    /// <summary>Whether the input gradient is the transposed convolution (stride 1, not pointwise) rather than col2im.</summary>
+    private static bool Transposes(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1 && !IsPointwise(g);
+
+    /// <summary>
+    /// Images [n0, n1) of the backward: input gradients written, weight and bias gradients summed
+    /// into the part's scratch. <paramref name="weight"/> is the flipped kernel when the input
+    /// gradient is the transposed convolution.
+    /// </summary>
     private static void BackwardPart<T>(T[] gradY, T[] x, T[] weight, in ConvGeometry g, T[]? gradX, bool weights, bool biases, bool serial, Span<T> scratch, int n0, int n1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = g.ColumnRows, plane = g.OutPlane, outs = g.GroupOutChannels;
-        var col = scratch[..(rows * plane)];
-        var partWeight = scratch.Slice(rows * plane, g.OutChannels * rows);
-        var partBias = scratch.Slice((rows * plane) + (g.OutChannels * rows), g.OutChannels);
+        int colSize = (int)ColumnScratch(g);
+        var col = scratch[..colSize];
+        var partWeight = scratch.Slice(colSize, g.OutChannels * rows);
+        var partBias = scratch.Slice(colSize + (g.OutChannels * rows), g.OutChannels);
+        var padded = scratch[(colSize + (g.OutChannels * rows) + g.OutChannels)..];
         partBias.Clear();
         long outputSize = (long)g.OutChannels * plane;
-        bool pointwise = IsPointwise(g);
+        bool pointwise = IsPointwise(g), transposes = Transposes(g);
         for (int n = n0; n < n1; n++)
         {
             var gy = gradY.AsSpan((int)(n * outputSize), (int)outputSize);
@@ -119,15 +196,20 @@ internal static unsafe class ConvolutionGemm
 
             for (int group = 0; group < g.Groups; group++)
             {
-                fixed (T* pgy = gy, pw = weight, ppw = partWeight)
+                fixed (T* pgy = gy, pw = weight, ppw = partWeight, pt = padded, px = x)
                 {
                     T* groupGrad = pgy + ((long)group * outs * plane);
-                    if (weights)
+                    T beta = n == n0 ? T.Zero : T.One;
+                    if (weights && transposes)
+                    {
+                        PaddedConvolution.WeightGradient(groupGrad, px + g.InputPlaneOffset(n, group, 0), g, ppw + ((long)group * outs * rows), beta, pt, serial);
+                    }
+                    else if (weights)
                     {
                         var columns = Columns(x, n, g, group, col);
                         fixed (T* pc = columns)
                         {
-                            CpuGemm.Gemm(new GemmProblem<T>(groupGrad, pc, ppw + ((long)group * outs * rows), outs, rows, plane, false, true, T.One, n == n0 ? T.Zero : T.One), serial);
+                            CpuGemm.Gemm(new GemmProblem<T>(groupGrad, pc, ppw + ((long)group * outs * rows), outs, rows, plane, false, true, T.One, beta), serial);
                         }
                     }
 
@@ -136,11 +218,18 @@ internal static unsafe class ConvolutionGemm
                         continue;
                     }
 
-                    // The column gradient Wᵀ·gradY, straight into gradX for a pointwise convolution.
                     fixed (T* pc = col, pgx = gradX)
                     {
-                        T* target = pointwise ? pgx + g.InputPlaneOffset(n, group, 0) : pc;
-                        CpuGemm.Gemm(new GemmProblem<T>(pw + ((long)group * outs * rows), groupGrad, target, rows, plane, outs, true, false, T.One, T.Zero), serial);
+                        T* groupGradX = pgx + g.InputPlaneOffset(n, group, 0);
+                        if (transposes)
+                        {
+                            // The flipped kernel [channels, outs·kH·kW] convolved over the output gradient.
+                            PaddedConvolution.Run(pw + ((long)group * outs * rows), groupGrad, Transposed(g), groupGradX, default, pt, serial);
+                            continue;
+                        }
+
+                        // The column gradient Wᵀ·gradY, straight into gradX for a pointwise convolution.
+                        CpuGemm.Gemm(new GemmProblem<T>(pw + ((long)group * outs * rows), groupGrad, pointwise ? groupGradX : pc, rows, plane, outs, true, false, T.One, T.Zero), serial);
                     }
 
                     if (!pointwise)

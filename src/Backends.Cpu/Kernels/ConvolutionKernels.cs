@@ -75,20 +75,55 @@ internal static class ConvolutionKernels
         }
     }
 
-    /// <summary>Copies a short run with whole vectors where it can (runs here are one output row, often under 64 elements).</summary>
-    private static void Copy<T>(ref T source, ref T destination, int count)
+    /// <summary>
+    /// Copies a short run (one output row, often under 64 elements) with whole vectors: a run of
+    /// at least one vector ends with a vector that overlaps the one before instead of a scalar tail.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Copy<T>(ref T source, ref T destination, int count)
         where T : unmanaged
     {
-        int k = 0;
-        for (; k <= count - Vector256<T>.Count; k += Vector256<T>.Count)
+        int width = Vector256<T>.Count;
+        if (count < width)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                Unsafe.Add(ref destination, k) = Unsafe.Add(ref source, k);
+            }
+
+            return;
+        }
+
+        for (int k = 0; k < count - width; k += width)
         {
             Vector256.LoadUnsafe(ref source, (nuint)k).StoreUnsafe(ref destination, (nuint)k);
         }
 
-        for (; k < count; k++)
+        Vector256.LoadUnsafe(ref source, (nuint)(count - width)).StoreUnsafe(ref destination, (nuint)(count - width));
+    }
+
+    /// <summary>Zeroes a short run the way <see cref="Copy{T}"/> copies one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Zero<T>(ref T destination, int count)
+        where T : unmanaged
+    {
+        int width = Vector256<T>.Count;
+        if (count < width)
         {
-            Unsafe.Add(ref destination, k) = Unsafe.Add(ref source, k);
+            for (int k = 0; k < count; k++)
+            {
+                Unsafe.Add(ref destination, k) = default;
+            }
+
+            return;
         }
+
+        for (int k = 0; k < count - width; k += width)
+        {
+            Vector256<T>.Zero.StoreUnsafe(ref destination, (nuint)k);
+        }
+
+        Vector256<T>.Zero.StoreUnsafe(ref destination, (nuint)(count - width));
     }
 
     /// <summary>Overwrites group <paramref name="group"/>'s channels of x with the adjoint of <see cref="Im2Col{T}"/>.</summary>

@@ -15,6 +15,9 @@ public abstract partial class BackendSuite
         { 3, 4, 7, 7, 6, 2, 3, (1, 2), (0, 1), (2, 1), 2, true },
         { 1, 3, 5, 5, 2, 1, 1, (1, 1), (0, 0), (1, 1), 1, true },   // 1×1
         { 2, 1, 9, 6, 2, 3, 3, (3, 2), (2, 2), (2, 2), 1, false },
+        { 3, 4, 6, 7, 6, 3, 2, (1, 1), (2, 1), (2, 1), 2, true },   // stride 1, dilated, grouped
+        { 2, 3, 5, 4, 2, 1, 1, (1, 1), (1, 1), (1, 1), 1, false },  // 1×1 with padding: the input gradient crops
+        { 2, 2, 4, 5, 3, 2, 2, (1, 1), (2, 0), (1, 1), 1, true },   // padding beyond the kernel's reach
     };
 
     [Fact]
@@ -60,6 +63,34 @@ public abstract partial class BackendSuite
         var weight = Param64(r, -1, 1, o, c / groups, kh, kw);
         Tensor[] inputs = bias ? [x, weight, Param64(r, -1, 1, o)] : [x, weight];
         AssertGradients(t => t[0].Conv2d(t[1], bias ? t[2] : null, stride, padding, dilation, groups), inputs);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(1, 2, 1)]
+    [InlineData(2, 1, 2)]
+    public void Conv2d_gradients_of_a_large_layer_are_the_adjoint_of_its_forward(int stride, int dilation, int groups)
+    {
+        // Without bias the convolution is linear in x and in the weight, so for any output gradient
+        // gy: <gradX, x> = <conv(x, w), gy> = <gradW, w>. The sizes span several GEMM depth slices
+        // (288 column rows) and column blocks (576 output positions).
+        var r = new Random(stride + (3 * dilation) + (5 * groups));
+        var x = Param64(r, -1, 1, 2, 32, 24, 24);
+        var weight = Param64(r, -1, 1, 8, 32 / groups, 3, 3);
+        double forward = 0, byInput = 0, byWeight = 0;
+        Recorded(() =>
+        {
+            var y = x.Conv2d(weight, null, (stride, stride), (dilation, dilation), (dilation, dilation), groups);
+            var gy = Tensor.Rand(y.Shape, r, -1, 1, Device, DType.Float64);
+            var loss = (y * gy).Sum();
+            loss.Backward();
+            forward = loss.Item();
+            byInput = (x.Grad! * x).Sum().Item();
+            byWeight = (weight.Grad! * weight).Sum().Item();
+        });
+        Assert.Equal(forward, byInput, 1e-9 * Math.Abs(forward) + 1e-9);
+        Assert.Equal(forward, byWeight, 1e-9 * Math.Abs(forward) + 1e-9);
+        Assert.True(Math.Abs(forward) > 1, $"the product {forward} is too small to compare");
     }
 
     [Fact]

@@ -23,16 +23,17 @@ internal static unsafe class ConvolutionGemm
 
     /// <summary>Scratch elements per part for <see cref="Backward{T}"/>: a column matrix or the padded convolutions' scratch, a weight gradient and a bias gradient.</summary>
     public static long BackwardScratch(in ConvGeometry g) =>
-        ColumnScratch(g) + ((long)g.OutChannels * g.ColumnRows) + g.OutChannels + (Transposes(g) ? Math.Max(PaddedConvolution.Scratch(g), PaddedConvolution.Scratch(Transposed(g))) : 0);
+        ColumnScratch(g) + ((long)g.OutChannels * g.ColumnRows) + g.OutChannels +
+        Math.Max(Pads(g) ? PaddedConvolution.Scratch(g) : 0, Transposes(g) ? PaddedConvolution.Scratch(Transposed(g)) : 0);
 
-    /// <summary>A part's column matrix: needed unless both gradients come from padded convolutions (stride 1, not pointwise).</summary>
-    private static long ColumnScratch(in ConvGeometry g) => Transposes(g) ? 0 : (long)g.ColumnRows * g.OutPlane;
+    /// <summary>A part's column matrix: needed unless both gradients come from padded convolutions.</summary>
+    private static long ColumnScratch(in ConvGeometry g) => Pads(g) && Transposes(g) ? 0 : (long)g.ColumnRows * g.OutPlane;
 
     /// <summary>Scratch elements shared by the parts of <see cref="Backward{T}"/>: the flipped kernel of a stride-1 input gradient.</summary>
     public static long SharedBackwardScratch(in ConvGeometry g) => Transposes(g) ? (long)g.OutChannels * g.ColumnRows : 0;
 
     /// <summary>Scratch elements per part for <see cref="Forward{T}"/>: a stride-1 convolution's padded image and wide product.</summary>
-    public static long ForwardScratch(in ConvGeometry g) => PaddedConvolution.Applies(g) && !IsPointwise(g) ? PaddedConvolution.Scratch(g) : 0;
+    public static long ForwardScratch(in ConvGeometry g) => Pads(g) ? PaddedConvolution.Scratch(g) : 0;
 
     /// <summary>y = conv(x, weight) + bias; <paramref name="scratch"/> holds <see cref="Parts"/> × <see cref="ForwardScratch"/> elements.</summary>
     public static void Forward<T>(T[] x, T[] weight, T[]? bias, in ConvGeometry geometry, T[] y, T[] scratch)
@@ -57,7 +58,7 @@ internal static unsafe class ConvolutionGemm
                             T* groupWeight = pw + ((long)group * outs * g.ColumnRows);
                             T* image = px + g.InputPlaneOffset(n, group, 0);
                             T* output = py + (n * outputSize) + ((long)group * outs * g.OutPlane);
-                            if (PaddedConvolution.Applies(g) && !IsPointwise(g))
+                            if (Pads(g))
                             {
                                 PaddedConvolution.Run(groupWeight, image, g, output, groupBias, pscratch + (part * ForwardScratch(g)), serial);
                                 continue;
@@ -163,8 +164,11 @@ internal static unsafe class ConvolutionGemm
         g.KernelH, g.KernelW, 1, 1, (g.DilationH * (g.KernelH - 1)) - g.PadH, (g.DilationW * (g.KernelW - 1)) - g.PadW, g.DilationH, g.DilationW,
         g.Height, g.Width);
 
-    /// <summary>Whether the input gradient is the transposed convolution (stride 1, not pointwise) rather than col2im.</summary>
-    private static bool Transposes(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1 && !IsPointwise(g);
+    /// <summary>Whether the input gradient is the transposed convolution (a padded convolution; stride 1, not pointwise) rather than col2im.</summary>
+    private static bool Transposes(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1 && !IsPointwise(g) && PaddedConvolution.Applies(Transposed(g));
+
+    /// <summary>Whether the forward pass and the weight gradient run as <see cref="PaddedConvolution"/> GEMMs.</summary>
+    private static bool Pads(in ConvGeometry g) => PaddedConvolution.Applies(g) && !IsPointwise(g);
 
     /// <summary>
     /// Images [n0, n1) of the backward: input gradients written, weight and bias gradients summed
@@ -182,7 +186,7 @@ internal static unsafe class ConvolutionGemm
         var padded = scratch[(colSize + (g.OutChannels * rows) + g.OutChannels)..];
         partBias.Clear();
         long outputSize = (long)g.OutChannels * plane;
-        bool pointwise = IsPointwise(g), transposes = Transposes(g);
+        bool pointwise = IsPointwise(g), transposes = Transposes(g), pads = Pads(g);
         for (int n = n0; n < n1; n++)
         {
             var gy = gradY.AsSpan((int)(n * outputSize), (int)outputSize);
@@ -200,7 +204,7 @@ internal static unsafe class ConvolutionGemm
                 {
                     T* groupGrad = pgy + ((long)group * outs * plane);
                     T beta = n == n0 ? T.Zero : T.One;
-                    if (weights && transposes)
+                    if (weights && pads)
                     {
                         PaddedConvolution.WeightGradient(groupGrad, px + g.InputPlaneOffset(n, group, 0), g, ppw + ((long)group * outs * rows), beta, pt, serial);
                     }

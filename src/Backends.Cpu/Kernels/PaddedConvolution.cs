@@ -15,8 +15,12 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// </summary>
 internal static unsafe class PaddedConvolution
 {
-    /// <summary>Whether a convolution can be computed this way: stride 1.</summary>
-    public static bool Applies(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1;
+    /// <summary>
+    /// Whether a convolution is computed this way: stride 1, and padded rows at most a quarter
+    /// wider than the output rows (wider, the dropped columns cost more than gathering the column
+    /// matrix; e.g. a 5×5 kernel over an 8×8 output would compute 12 columns for every 8).
+    /// </summary>
+    public static bool Applies(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1 && 4 * Padded(g).Width <= 5 * g.OutWidth;
 
     /// <summary>Scratch elements <see cref="Run{T}"/> needs: the padded copy, its slack, and the wide product.</summary>
     public static long Scratch(in ConvGeometry g)

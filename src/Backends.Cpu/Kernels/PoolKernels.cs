@@ -1,11 +1,13 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace TensorGrad.Backends.Cpu.Kernels;
 
 /// <summary>
 /// Max and average pooling straight over the input planes (no column matrix), planes split over
-/// the cores. Max pooling keeps each window's first maximum as the window position i·KernelW + j;
-/// NaN propagates as in PyTorch.
+/// the cores. Each output's window is clipped to the image once (no test per element), and max
+/// pooling and average pooling have their own loops. Max pooling keeps each window's first
+/// maximum as the window position i·KernelW + j; NaN propagates as in PyTorch.
 /// </summary>
 internal static class PoolKernels
 {
@@ -14,7 +16,7 @@ internal static class PoolKernels
     {
         var g = geometry;
         var (planes, grain) = Planes(g);
-        CpuParallel.For(planes, grain, (Kind: kind, X: x, G: g, Y: y, I: indices), static (s, start, end) =>
+        CpuParallel.For(planes, grain, (Max: kind == PoolKind.Max, X: x, G: g, Y: y, I: indices), static (s, start, end) =>
         {
             var g = s.G;
             int planeSize = g.Height * g.Width;
@@ -25,43 +27,24 @@ internal static class PoolKernels
                 int outBase = (int)(p * g.OutPlane);
                 for (int oh = 0; oh < g.OutHeight; oh++)
                 {
+                    int ih0 = (oh * g.StrideH) - g.PadH;
+                    var (iLo, iHi) = Clip(ih0, g.KernelH, g.DilationH, g.Height);
                     for (int ow = 0; ow < g.OutWidth; ow++)
                     {
-                        T acc = s.Kind == PoolKind.Max ? T.NegativeInfinity : T.Zero;
-                        int best = 0;
-                        for (int i = 0; i < g.KernelH; i++)
+                        int iw0 = (ow * g.StrideW) - g.PadW;
+                        var (jLo, jHi) = Clip(iw0, g.KernelW, g.DilationW, g.Width);
+                        int o = outBase + (oh * g.OutWidth) + ow;
+                        if (!s.Max)
                         {
-                            int ih = (oh * g.StrideH) - g.PadH + (i * g.DilationH);
-                            if ((uint)ih >= (uint)g.Height)
-                            {
-                                continue;
-                            }
-
-                            for (int j = 0; j < g.KernelW; j++)
-                            {
-                                int iw = (ow * g.StrideW) - g.PadW + (j * g.DilationW);
-                                if ((uint)iw >= (uint)g.Width)
-                                {
-                                    continue;
-                                }
-
-                                T v = plane[(ih * g.Width) + iw];
-                                if (s.Kind == PoolKind.Average)
-                                {
-                                    acc += v;
-                                }
-                                else if (v > acc || (T.IsNaN(v) && !T.IsNaN(acc)))
-                                {
-                                    (acc, best) = (v, (i * g.KernelW) + j);
-                                }
-                            }
+                            s.Y[o] = Sum(plane, g, ih0, iw0, iLo, iHi, jLo, jHi) * scale;
+                            continue;
                         }
 
-                        int o = outBase + (oh * g.OutWidth) + ow;
-                        s.Y[o] = s.Kind == PoolKind.Max ? acc : acc * scale;
+                        var (value, position) = Maximum(plane, g, ih0, iw0, iLo, iHi, jLo, jHi);
+                        s.Y[o] = value;
                         if (s.I is not null)
                         {
-                            s.I[o] = T.CreateTruncating(best);
+                            s.I[o] = T.CreateTruncating(position);
                         }
                     }
                 }
@@ -74,7 +57,7 @@ internal static class PoolKernels
     {
         var g = geometry;
         var (planes, grain) = Planes(g);
-        CpuParallel.For(planes, grain, (Kind: kind, GY: gradY, I: indices, G: g, GX: gradX), static (s, start, end) =>
+        CpuParallel.For(planes, grain, (Max: kind == PoolKind.Max, GY: gradY, I: indices, G: g, GX: gradX), static (s, start, end) =>
         {
             var g = s.G;
             int planeSize = g.Height * g.Width;
@@ -86,14 +69,16 @@ internal static class PoolKernels
                 int outBase = (int)(p * g.OutPlane);
                 for (int oh = 0; oh < g.OutHeight; oh++)
                 {
+                    int ih0 = (oh * g.StrideH) - g.PadH;
+                    var (iLo, iHi) = Clip(ih0, g.KernelH, g.DilationH, g.Height);
                     for (int ow = 0; ow < g.OutWidth; ow++)
                     {
                         int o = outBase + (oh * g.OutWidth) + ow;
-                        if (s.Kind == PoolKind.Max)
+                        int iw0 = (ow * g.StrideW) - g.PadW;
+                        if (s.Max)
                         {
-                            int best = int.CreateTruncating(s.I![o]);
-                            int ih = (oh * g.StrideH) - g.PadH + (best / g.KernelW * g.DilationH);
-                            int iw = (ow * g.StrideW) - g.PadW + (best % g.KernelW * g.DilationW);
+                            var (i, j) = Position(int.CreateTruncating(s.I![o]), g.KernelW);
+                            int ih = ih0 + (i * g.DilationH), iw = iw0 + (j * g.DilationW);
                             if ((uint)ih < (uint)g.Height && (uint)iw < (uint)g.Width)
                             {
                                 plane[(ih * g.Width) + iw] += s.GY[o];
@@ -103,22 +88,75 @@ internal static class PoolKernels
                         }
 
                         T share = s.GY[o] * scale;
-                        for (int i = 0; i < g.KernelH; i++)
+                        var (jLo, jHi) = Clip(iw0, g.KernelW, g.DilationW, g.Width);
+                        for (int i = iLo; i < iHi; i++)
                         {
-                            int ih = (oh * g.StrideH) - g.PadH + (i * g.DilationH);
-                            for (int j = 0; (uint)ih < (uint)g.Height && j < g.KernelW; j++)
+                            int row = ((ih0 + (i * g.DilationH)) * g.Width) + iw0;
+                            for (int j = jLo; j < jHi; j++)
                             {
-                                int iw = (ow * g.StrideW) - g.PadW + (j * g.DilationW);
-                                if ((uint)iw < (uint)g.Width)
-                                {
-                                    plane[(ih * g.Width) + iw] += share;
-                                }
+                                plane[row + (j * g.DilationW)] += share;
                             }
                         }
                     }
                 }
             }
         });
+    }
+
+    /// <summary>Row and column of window position i·width + j: shifts for a power-of-two width (2×2 windows), a division otherwise.</summary>
+    private static (int I, int J) Position(int position, int width) =>
+        BitOperations.IsPow2(width) ? (position >> BitOperations.Log2((uint)width), position & (width - 1)) : Math.DivRem(position, width);
+
+    /// <summary>The kernel positions [lo, hi) of a window starting at <paramref name="origin"/> that fall inside [0, size).</summary>
+    private static (int Lo, int Hi) Clip(int origin, int kernel, int dilation, int size)
+    {
+        if (dilation == 1)
+        {
+            return (Math.Clamp(-origin, 0, kernel), Math.Clamp(size - origin, 0, kernel));
+        }
+
+        int lo = origin >= 0 ? 0 : Math.Min(kernel, (-origin + dilation - 1) / dilation);
+        int hi = origin >= size ? 0 : Math.Min(kernel, (size - origin + dilation - 1) / dilation);
+        return (lo, Math.Max(lo, hi));
+    }
+
+    private static T Sum<T>(ReadOnlySpan<T> plane, in ConvGeometry g, int ih0, int iw0, int iLo, int iHi, int jLo, int jHi)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T sum = T.Zero;
+        for (int i = iLo; i < iHi; i++)
+        {
+            int row = ((ih0 + (i * g.DilationH)) * g.Width) + iw0;
+            for (int j = jLo; j < jHi; j++)
+            {
+                sum += plane[row + (j * g.DilationW)];
+            }
+        }
+
+        return sum;
+    }
+
+    // The first maximum of the clipped window and its position i·KernelW + j; the first NaN wins.
+    // Compares and selects in vector registers, without branches: on data such as activations,
+    // which tap wins is a coin toss, and mispredicted branches made this loop eight times slower.
+    private static (T Value, int Position) Maximum<T>(ReadOnlySpan<T> plane, in ConvGeometry g, int ih0, int iw0, int iLo, int iHi, int jLo, int jHi)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var best = Vector128.Create(T.NegativeInfinity);
+        var position = Vector128<T>.Zero;
+        for (int i = iLo; i < iHi; i++)
+        {
+            int row = ((ih0 + (i * g.DilationH)) * g.Width) + iw0;
+            for (int j = jLo; j < jHi; j++)
+            {
+                var v = Vector128.Create(plane[row + (j * g.DilationW)]);
+                var take = Vector128.GreaterThan(v, best) | (~Vector128.Equals(v, v) & Vector128.Equals(best, best));
+                best = Vector128.ConditionalSelect(take, v, best);
+                position = Vector128.ConditionalSelect(take, Vector128.Create(T.CreateTruncating((i * g.KernelW) + j)), position);
+            }
+        }
+
+        return (best.ToScalar(), int.CreateTruncating(position.ToScalar()));
     }
 
     /// <summary>The planes to pool and how many a part takes, so each part reads about a grain of elements.</summary>

@@ -18,6 +18,9 @@ public abstract partial class BackendSuite
         { 3, 4, 6, 7, 6, 3, 2, (1, 1), (2, 1), (2, 1), 2, true },   // stride 1, dilated, grouped
         { 2, 3, 5, 4, 2, 1, 1, (1, 1), (1, 1), (1, 1), 1, false },  // 1×1 with padding: the input gradient crops
         { 2, 2, 4, 5, 3, 2, 2, (1, 1), (2, 0), (1, 1), 1, true },   // padding beyond the kernel's reach
+        { 2, 2, 3, 12, 3, 3, 3, (1, 1), (1, 1), (1, 1), 1, true },  // rows wide enough for the CPU's padded GEMMs
+        { 1, 2, 2, 16, 2, 1, 2, (1, 1), (0, 2), (1, 1), 1, false }, // padded, the input gradient crops the padding
+        { 1, 4, 4, 20, 4, 2, 3, (1, 1), (1, 2), (1, 2), 2, true },  // padded, dilated and grouped
     };
 
     [Fact]

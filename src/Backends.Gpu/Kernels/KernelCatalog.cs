@@ -11,7 +11,7 @@ namespace TensorGrad.Backends.Gpu.Kernels;
 internal static class KernelCatalog
 {
     private static readonly Type[] KernelClasses =
-        [typeof(ElementwiseKernels), typeof(ReduceKernels), typeof(SoftmaxKernels), typeof(LayoutKernels), typeof(ConvolutionKernels), typeof(NormalizationKernels), typeof(BatchNormKernels), typeof(GemmKernel), typeof(OptimizerKernels)];
+        [typeof(ElementwiseKernels), typeof(ReduceKernels), typeof(SoftmaxKernels), typeof(LayoutKernels), typeof(ConvolutionKernels), typeof(PoolKernels), typeof(NormalizationKernels), typeof(BatchNormKernels), typeof(GemmKernel), typeof(OptimizerKernels)];
 
     private static readonly Type[] ElementTypes = [typeof(float), typeof(double)];
 

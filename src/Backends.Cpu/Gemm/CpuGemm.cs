@@ -137,6 +137,10 @@ internal static unsafe class CpuGemm
         int mcStep = BalancedStep(i1 - i0, Blocking<T>.Mc, mrFull);
         int ncStep = BalancedStep(j1 - j0, Blocking<T>.Nc, nrFull);
         T* packedB = Buffers<T>.Get(kcStep * ncStep, kcStep * mcStep, mrFull * nrFull, out T* packedA, out T* tile);
+
+        // A direct source's rows are read where they lie (through a table of the slice's row starts), not packed.
+        bool direct = TSource.Direct && Vector512.IsHardwareAccelerated;
+        T** rows = stackalloc T*[direct ? kcStep : 0];
         for (int ic = i0; ic < i1; ic += mcStep)
         {
             int mc = Math.Min(mcStep, i1 - ic);
@@ -151,10 +155,19 @@ internal static unsafe class CpuGemm
                     GemmPacking.PackA(p.TransA, p.A, lda, ic + ir, pc, mr, kc, mrFull, packedA + ((long)ir * kc));
                 }
 
+                for (int r = 0; direct && r < kc; r++)
+                {
+                    rows[r] = source.Row(pc + r);
+                }
+
                 for (int jc = j0; jc < j1; jc += ncStep)
                 {
                     int nc = Math.Min(ncStep, j1 - jc);
-                    source.Pack(pc, jc, kc, nc, nrFull, packedB);
+                    if (!direct)
+                    {
+                        source.Pack(pc, jc, kc, nc, nrFull, packedB);
+                    }
+
                     for (int ir = 0; ir < mc; ir += mrFull)
                     {
                         int mr = Math.Min(mrFull, mc - ir);
@@ -168,9 +181,13 @@ internal static unsafe class CpuGemm
                             bool whole = mr == mrFull && nr == nrFull;
                             T* dst = whole ? cRow + jr : tile;
                             int ldd = whole ? p.N : nrFull;
-                            if (Vector512.IsHardwareAccelerated)
+                            if (direct)
                             {
-                                GemmMicroKernels.Kernel512(panelA, panelB, kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
+                                GemmMicroKernels.Kernel512(panelA, new RowTable<T>(rows, jc + jr), kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
+                            }
+                            else if (Vector512.IsHardwareAccelerated)
+                            {
+                                GemmMicroKernels.Kernel512(panelA, new PackedPanel<T>(panelB), kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
                             }
                             else
                             {

@@ -24,10 +24,11 @@ internal static unsafe class GemmMicroKernels
     /// <summary>Rows of the <see cref="Vector{T}"/> kernel (AVX2: 12 ymm accumulators + 3 of 16 registers).</summary>
     public const int MrVector = 6;
 
-    /// <summary>8×(2·Vector512&lt;T&gt;.Count) kernel (8×32 for float, 8×16 for double).</summary>
+    /// <summary>8×(2·Vector512&lt;T&gt;.Count) kernel (8×32 for float, 8×16 for double), B's rows read through <typeparamref name="TRows"/> (packed, or where they lie).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512<T>(T* a, T* b, int kc, T* dst, int ldd, T alpha, T beta)
+    public static void Kernel512<T, TRows>(T* a, TRows b, int kc, T* dst, int ldd, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TRows : struct, IPanelRows<T>
     {
         int w = Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -35,8 +36,9 @@ internal static unsafe class GemmMicroKernels
         Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector512<T> b0 = Vector512.Load(b);
-            Vector512<T> b1 = Vector512.Load(b + w);
+            T* row = b.Row(p);
+            Vector512<T> b0 = Vector512.Load(row);
+            Vector512<T> b1 = Vector512.Load(row + w);
             Vector512<T> x = Vector512.Create(a[0]);
             c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
             x = Vector512.Create(a[1]);
@@ -54,7 +56,6 @@ internal static unsafe class GemmMicroKernels
             x = Vector512.Create(a[7]);
             c70 = Fma(x, b0, c70); c71 = Fma(x, b1, c71);
             a += Mr512;
-            b += 2 * w;
         }
 
         var va = Vector512.Create(alpha);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace TensorGrad.Backends.Cpu.Gemm;
 
@@ -11,6 +12,16 @@ internal unsafe interface IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
+    /// Whether the micro-kernel may read op(B)'s rows where they lie (<see cref="Row"/>) instead
+    /// of packed panels: rows that are contiguous runs, each readable for a whole register tile
+    /// past its last column.
+    /// </summary>
+    static virtual bool Direct => false;
+
+    /// <summary>Row p of op(B), for a <see cref="Direct"/> source: element (p, j) at <c>Row(p)[j]</c>.</summary>
+    T* Row(int p) => throw new NotSupportedException($"{GetType().Name} packs its panels; its rows are not read directly.");
+
+    /// <summary>
     /// Packs rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B) into ceil(nc / nr) panels of
     /// kc×nr: panel q holds columns j0 + q·nr.., element (p, j) at <c>dst[q * kc * nr + p * nr + j]</c>;
     /// columns past nc are zero.
@@ -22,6 +33,31 @@ internal unsafe interface IPanelSource<T>
 internal readonly unsafe struct StoredB<T>(bool transB, T* b, int ldb) : IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+
     /// <inheritdoc />
     public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst) => GemmPacking.PackB(transB, b, ldb, p0, j0, kc, nc, nr, dst);
+}
+
+/// <summary>Where the micro-kernel reads row p of its kc×NR block of op(B).</summary>
+internal unsafe interface IPanelRows<T>
+    where T : unmanaged
+{
+    /// <summary>The first of the block's NR values in row p.</summary>
+    T* Row(int p);
+}
+
+/// <summary>A packed panel: row p at <c>b + p·NR</c> (NR = two Vector512s).</summary>
+internal readonly unsafe struct PackedPanel<T>(T* b) : IPanelRows<T>
+    where T : unmanaged
+{
+    /// <inheritdoc />
+    public T* Row(int p) => b + (p * 2 * Vector512<T>.Count);
+}
+
+/// <summary>Rows read where they lie: row p at <c>rows[p] + column</c>.</summary>
+internal readonly unsafe struct RowTable<T>(T** rows, int column) : IPanelRows<T>
+    where T : unmanaged
+{
+    /// <inheritdoc />
+    public T* Row(int p) => rows[p] + column;
 }

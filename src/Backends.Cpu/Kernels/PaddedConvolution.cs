@@ -101,8 +101,12 @@ internal static unsafe class PaddedConvolution
     private static (int Height, int Width) Padded(in ConvGeometry g) =>
         (g.OutHeight + (g.DilationH * (g.KernelH - 1)), g.OutWidth + (g.DilationW * (g.KernelW - 1)));
 
-    /// <summary>Elements past the last plane that the last rows of the column matrix read into (extra columns only).</summary>
-    private static int Slack(in ConvGeometry g) => g.DilationW * (g.KernelW - 1);
+    /// <summary>
+    /// Elements past the last plane that the last rows of the column matrix read into, for extra
+    /// columns only: the widening, and a whole register tile past the last column (64 elements)
+    /// that the micro-kernel reads when it reads the rows where they lie.
+    /// </summary>
+    private static int Slack(in ConvGeometry g) => (g.DilationW * (g.KernelW - 1)) + 64;
 
     /// <summary>padded[c, r, s] = image[c, r - PadH, s - PadW], zero outside the image.</summary>
     private static void Pad<T>(T* image, in ConvGeometry g, int height, int width, T* padded)

@@ -1,3 +1,4 @@
+using TensorGrad.Backends;
 using TensorGrad.Nn;
 using TensorGrad.Optim;
 
@@ -94,6 +95,52 @@ public abstract partial class BackendSuite
         Assert.Equal(forward, byInput, 1e-9 * Math.Abs(forward) + 1e-9);
         Assert.Equal(forward, byWeight, 1e-9 * Math.Abs(forward) + 1e-9);
         Assert.True(Math.Abs(forward) > 1, $"the product {forward} is too small to compare");
+    }
+
+    [Fact]
+    public void Conv2d_gives_the_same_values_and_gradients_when_the_batch_runs_in_passes()
+    {
+        // The composite convolution (BackendBase, which the GPU backend runs) splits the batch into
+        // passes when a group's column matrix would exceed the backend's ColumnBudget; a budget of
+        // two images forces passes of 2, 2 and 1 images (the CPU backend's own kernels ignore it).
+        var r = new Random(4);
+        var x = Param64(r, -1, 1, 5, 4, 6, 7);
+        var weight = Param64(r, -1, 1, 6, 2, 3, 3);
+        var bias = Param64(r, -1, 1, 6);
+        double[][] Run()
+        {
+            double[][] result = [];
+            (x.Grad, weight.Grad, bias.Grad) = (null, null, null);
+            Recorded(() =>
+            {
+                var y = x.Conv2d(weight, bias, 1, 1, 1, groups: 2);
+                (y * y).Sum().Backward();
+                result = [y.ToDoubleArray(), x.Grad!.ToDoubleArray(), weight.Grad!.ToDoubleArray(), bias.Grad!.ToDoubleArray()];
+            });
+            return result;
+        }
+
+        var whole = Run();
+        if (x.Backend is not BackendBase backend)
+        {
+            Assert.Skip($"the {Device} backend does not derive from BackendBase");
+            return;
+        }
+
+        long budget = backend.ColumnBudget;
+        backend.ColumnBudget = 2L * (2 * 3 * 3) * (6 * 7);
+        try
+        {
+            var passes = Run();
+            for (int i = 0; i < whole.Length; i++)
+            {
+                AssertClose(whole[i], passes[i], 1e-12);
+            }
+        }
+        finally
+        {
+            backend.ColumnBudget = budget;
+        }
     }
 
     [Fact]

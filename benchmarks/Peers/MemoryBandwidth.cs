@@ -1,3 +1,4 @@
+using TensorGrad.Backends.Cpu;
 using System.Numerics.Tensors;
 
 namespace TensorGrad.Peers;
@@ -16,9 +17,9 @@ public static class MemoryBandwidth
     /// </summary>
     public static IReadOnlyList<(string Name, long Bytes)> Levels(int threads) =>
     [
-        ("L2", CacheSizes.L2 * threads / 2),
-        ("L3", CacheSizes.L3 / 2),
-        ("memory", CacheSizes.L3 * 8),
+        ("L2", CpuCaches.L2 * threads / 2),
+        ("L3", CpuCaches.L3 / 2),
+        ("memory", CpuCaches.L3 * 8),
         .. TrafficFloor.Optimizers.Select(o => (TrafficFloor.Level(o), (long)TrafficFloor.WorkingSet(o))),
     ];
 

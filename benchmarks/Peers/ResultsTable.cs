@@ -1,3 +1,4 @@
+using TensorGrad.Backends.Cpu;
 using System.Text;
 
 namespace TensorGrad.Peers;
@@ -28,7 +29,7 @@ public static class ResultsTable
         text.AppendLine($"- Machine: {MachineInfo.CpuModel()}, {Environment.ProcessorCount} cores, {FmaPeak.Simd}; {peakText}");
         if (MemoryBandwidth.CacheLevels(run.Threads).Select(l => (l.Name, l.Bytes, GBs: measurements.Bandwidth(l.Name))).Where(l => l.GBs is not null).ToList() is { Count: > 0 } levels)
         {
-            text.AppendLine($"- Memory: triad bandwidth on {run.Threads} threads (the best of the repeats) {string.Join(", ", levels.Select(l => $"{l.GBs:F0} GB/s over {Format.Bytes(l.Bytes)} ({l.Name})"))}; L2 {Format.Bytes(CacheSizes.L2)} per core, L3 {Format.Bytes(CacheSizes.L3)}{(CacheSizes.Reported ? "" : " (not reported by the machine: assumed)")}");
+            text.AppendLine($"- Memory: triad bandwidth on {run.Threads} threads (the best of the repeats) {string.Join(", ", levels.Select(l => $"{l.GBs:F0} GB/s over {Format.Bytes(l.Bytes)} ({l.Name})"))}; L2 {Format.Bytes(CpuCaches.L2)} per core, L3 {Format.Bytes(CpuCaches.L3)}{(CpuCaches.Reported ? "" : " (not reported by the machine: assumed)")}");
         }
 
         text.AppendLine($"- Runtime: {MachineInfo.Runtime()}");

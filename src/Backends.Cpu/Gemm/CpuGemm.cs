@@ -243,22 +243,24 @@ internal static unsafe class CpuGemm
     }
 
     /// <summary>
-    /// Block sizes, tuned on Zen 4 (32 KiB L1d, 1 MiB L2 per core). MR×NR: register tile of the
-    /// micro-kernel (8×32 float / 8×16 double with Vector512, 6×16 / 6×8 with 256-bit vectors).
-    /// KC: depth of a packed slice, 1 KiB of one A row (256 floats / 128 doubles), so a kc×MR A panel
-    /// (≤ 8 KiB) stays in L1 next to the streamed B panel. NC = 512: the kc×NC packed B slab is
-    /// 512 KiB, half an L2. MC = 480: the packed A slab (480 KiB) is reused across all NC blocks, so
-    /// A is packed once per KC slice. 1024² measured within noise for KC 256-512, NC 256-1024,
-    /// MC 240-960.
+    /// Block sizes. MR×NR: register tile of the micro-kernel (8×32 float / 8×16 double with
+    /// Vector512, 6×16 / 6×8 with 256-bit vectors). The cache blocks come from the cache sizes the
+    /// machine reports (<see cref="CpuCaches"/>) through <see cref="GemmBlocking"/>: KC keeps a
+    /// kc×MR A panel in a quarter of L1 next to the streamed B panel; NC keeps the kc×NC packed B
+    /// slab in half of L2; MC keeps the MC×kc packed A slab, reused across all NC blocks, in the
+    /// other half. On Zen 4 (32 KiB L1d, 1 MiB L2) that gives the sizes tuned there by hand
+    /// (KC 256 floats, NC 512, MC 512; 1024² measured within noise for KC 256-512, NC 256-1024,
+    /// MC 240-960).
     /// </summary>
     internal static class Blocking<T>
         where T : unmanaged
     {
         public static readonly int Mr = Vector512.IsHardwareAccelerated ? GemmMicroKernels.Mr512 : GemmMicroKernels.MrVector;
         public static readonly int Nr = 2 * (Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector<T>.Count);
-        public static readonly int Kc = 1024 / sizeof(T);
-        public static readonly int Mc = 480;
-        public static readonly int Nc = 512;
+        private static readonly GemmBlocking Sizes = GemmBlocking.For(CpuCaches.L1, CpuCaches.L2, Mr, Nr, sizeof(T));
+        public static readonly int Kc = Sizes.Kc;
+        public static readonly int Mc = Sizes.Mc;
+        public static readonly int Nc = Sizes.Nc;
     }
 
     // Per-thread packing buffers on the pinned object heap, 64-byte aligned, grown on demand and

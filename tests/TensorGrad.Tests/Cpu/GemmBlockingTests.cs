@@ -1,0 +1,50 @@
+using TensorGrad.Backends.Cpu;
+using TensorGrad.Backends.Cpu.Gemm;
+
+namespace TensorGrad.Tests.Cpu;
+
+/// <summary>The GEMM's cache blocks follow the cache sizes a machine reports.</summary>
+public sealed class GemmBlockingTests
+{
+    [Theory]
+    [InlineData(32 << 10, 1 << 20, 8, 32, 4, 256, 512, 512)]    // Zen 4, float, Vector512: the sizes once tuned by hand there
+    [InlineData(48 << 10, 1 << 20, 8, 32, 4, 384, 336, 320)]    // Zen 5
+    [InlineData(48 << 10, 2 << 20, 8, 32, 4, 384, 680, 672)]    // a Xeon with 2 MB of L2: twice the B slab
+    [InlineData(32 << 10, 256 << 10, 6, 16, 4, 336, 96, 96)]   // an AVX2 core with a small L2
+    [InlineData(48 << 10, 2 << 20, 8, 16, 8, 192, 680, 672)]    // double
+    [InlineData(4 << 10, 16 << 10, 8, 32, 4, 128, 16, 32)]      // tiny caches: at least one register tile, depth at least 128
+    public void Blocks_keep_the_a_panel_in_l1_and_the_packed_slabs_in_l2(long l1, long l2, int mr, int nr, int bytes, int kc, int mc, int nc)
+    {
+        var blocking = GemmBlocking.For(l1, l2, mr, nr, bytes);
+        Assert.Equal(new GemmBlocking(kc, mc, nc), blocking);
+        Assert.Equal(0, blocking.Mc % mr);
+        Assert.Equal(0, blocking.Nc % nr);
+        if (blocking.Mc > mr && blocking.Nc > nr)
+        {
+            // Unless held at one register tile, the two packed slabs fit in L2 together.
+            Assert.True((long)blocking.Kc * (blocking.Mc + blocking.Nc) * bytes <= l2, $"{blocking} overflows {l2} B of L2");
+        }
+    }
+
+    [Theory]
+    [InlineData("48K", 48L << 10)]
+    [InlineData("1024K\n", 1L << 20)]
+    [InlineData("2M", 2L << 20)]
+    [InlineData("512", 512L)]
+    public void Cache_sizes_parse_as_the_machine_writes_them(string text, long bytes) => Assert.Equal(bytes, CpuCaches.ParseSize(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("big")]
+    [InlineData("0K")]
+    [InlineData("-4K")]
+    public void A_size_that_is_not_one_parses_as_unknown(string text) => Assert.Null(CpuCaches.ParseSize(text));
+
+    [Fact]
+    public void The_machine_reports_positive_sizes_growing_with_the_level()
+    {
+        Assert.InRange(CpuCaches.L1, 4 << 10, 1 << 20);
+        Assert.True(CpuCaches.L2 > CpuCaches.L1, $"L2 {CpuCaches.L2} B is not larger than L1 {CpuCaches.L1} B");
+        Assert.True(CpuCaches.L3 >= CpuCaches.L2, $"L3 {CpuCaches.L3} B is smaller than L2 {CpuCaches.L2} B");
+    }
+}

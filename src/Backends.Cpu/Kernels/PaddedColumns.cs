@@ -13,6 +13,8 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 internal readonly unsafe struct PaddedColumns<T>(T* padded, int height, int width, ConvGeometry g) : IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly PaddedRows<T> rows = new(padded, height, width, g);
+
     /// <inheritdoc />
     public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst)
     {
@@ -62,10 +64,5 @@ internal readonly unsafe struct PaddedColumns<T>(T* padded, int height, int widt
     }
 
     // The start of column matrix row (c, i, j) in the padded copy.
-    private T* Run(int row)
-    {
-        int window = g.KernelH * g.KernelW;
-        int c = row / window, i = row % window / g.KernelW, j = row % g.KernelW;
-        return padded + ((long)c * height * width) + ((long)i * g.DilationH * width) + (j * g.DilationW);
-    }
+    private T* Run(int row) => rows.Row(row);
 }

@@ -6,8 +6,9 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// <summary>
 /// Max and average pooling straight over the input planes (no column matrix), planes split over
 /// the cores. Each output's window is clipped to the image once (no test per element), and max
-/// pooling and average pooling have their own loops. Max pooling keeps each window's first
-/// maximum as the window position i·KernelW + j; NaN propagates as in PyTorch.
+/// pooling and average pooling have their own loops; float 2×2 windows at stride 2 go eight at a
+/// time through <see cref="PairPooling"/>. Max pooling keeps each window's first maximum as the
+/// window position i·KernelW + j; NaN propagates as in PyTorch.
 /// </summary>
 internal static class PoolKernels
 {
@@ -29,7 +30,8 @@ internal static class PoolKernels
                 {
                     int ih0 = (oh * g.StrideH) - g.PadH;
                     var (iLo, iHi) = Clip(ih0, g.KernelH, g.DilationH, g.Height);
-                    for (int ow = 0; ow < g.OutWidth; ow++)
+                    int first = typeof(T) == typeof(float) && PairPooling.Applies(g) ? PairRow(s.X, s.Y, s.I, s.Max, g, p, oh) : 0;
+                    for (int ow = first; ow < g.OutWidth; ow++)
                     {
                         int iw0 = (ow * g.StrideW) - g.PadW;
                         var (jLo, jHi) = Clip(iw0, g.KernelW, g.DilationW, g.Width);
@@ -50,6 +52,18 @@ internal static class PoolKernels
                 }
             }
         });
+    }
+
+    /// <summary>Output row <paramref name="oh"/> of plane <paramref name="plane"/> through <see cref="PairPooling"/> (T is float); returns the outputs it did.</summary>
+    private static unsafe int PairRow<T>(T[] x, T[] y, T[]? indices, bool max, in ConvGeometry g, long plane, int oh)
+        where T : unmanaged
+    {
+        long input = (plane * g.Height * g.Width) + ((long)oh * 2 * g.Width), output = (plane * g.OutPlane) + ((long)oh * g.OutWidth);
+        fixed (T* px = x, py = y, pi = indices)
+        {
+            float* top = (float*)px + input;
+            return PairPooling.Row(top, top + g.Width, g.OutWidth, max, (float*)py + output, pi is null ? null : (float*)pi + output);
+        }
     }
 
     public static void Backward<T>(PoolKind kind, T[] gradY, T[]? indices, in ConvGeometry geometry, T[] gradX)

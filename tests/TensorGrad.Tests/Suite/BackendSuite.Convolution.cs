@@ -203,6 +203,59 @@ public abstract partial class BackendSuite
     }
 
     [Fact]
+    public void Two_by_two_pooling_of_wide_float_rows_matches_the_reference_and_finds_first_maxima()
+    {
+        // Rows wide enough for the CPU's eight-at-a-time 2×2 path (18 outputs: two chunks and a
+        // tail), values on a coarse grid so windows hold ties, and a NaN and a -∞ in some windows.
+        var r = new Random(12);
+        int h = 6, w = 37;
+        var values = Enumerable.Range(0, 2 * 3 * h * w).Select(_ => MathF.Round((float)r.NextDouble() * 4) / 4).ToArray();
+        values[(1 * w) + 5] = float.NaN;
+        values[(2 * w) + 20] = float.NegativeInfinity;
+        var x = T(values, 2, 3, h, w);
+        x.RequiresGrad = true;
+        var expectedAverage = Reference.Pool(x, 2, 2, 0, 1, average: true);
+        var (shape, expectedMax) = Reference.Pool(x, 2, 2, 0, 1, average: false);
+        float[] max = [], average = [];
+        Recorded(() =>
+        {
+            var y = x.MaxPool2d(2);
+            max = y.ToArray();
+            y.Sum().Backward();
+            average = x.AvgPool2d(2).ToArray();
+        });
+
+        // The first maximum of each window (in window order) gets the window's gradient; a NaN wins.
+        var firstMaxima = new double[values.Length];
+        int oh = shape[2], ow = shape[3];
+        for (int plane = 0; plane < 6; plane++)
+        {
+            for (int i = 0; i < oh; i++)
+            {
+                for (int j = 0; j < ow; j++)
+                {
+                    int best = -1;
+                    foreach (int at in new[] { 0, 1, w, w + 1 }.Select(d => (plane * h * w) + (2 * i * w) + (2 * j) + d))
+                    {
+                        if (best < 0 || values[at] > values[best] || (float.IsNaN(values[at]) && !float.IsNaN(values[best])))
+                        {
+                            best = at;
+                        }
+                    }
+
+                    firstMaxima[best] += 1;
+                }
+            }
+        }
+
+        Assert.True(float.IsNaN(max[2]), "the window holding the NaN pools to NaN");
+        AssertClose([.. expectedMax.Select((v, i) => i == 2 ? 0 : v)], [.. max.Select((v, i) => i == 2 ? 0 : v)]);
+        Assert.Equal(expectedAverage.Values.Select(double.IsFinite), average.Select(float.IsFinite));
+        AssertClose([.. expectedAverage.Values.Select(v => double.IsFinite(v) ? v : 0)], [.. average.Select(v => float.IsFinite(v) ? v : 0)], 1e-6);
+        AssertClose(firstMaxima, x.Grad!.ToArray());
+    }
+
+    [Fact]
     public void Adaptive_average_pooling_averages_each_channel_or_equal_windows()
     {
         var r = new Random(8);

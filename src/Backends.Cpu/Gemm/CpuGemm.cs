@@ -246,11 +246,10 @@ internal static unsafe class CpuGemm
     /// Block sizes. MR×NR: register tile of the micro-kernel (8×32 float / 8×16 double with
     /// Vector512, 6×16 / 6×8 with 256-bit vectors). The cache blocks come from the cache sizes the
     /// machine reports (<see cref="CpuCaches"/>) through <see cref="GemmBlocking"/>: KC keeps a
-    /// kc×MR A panel in a quarter of L1 next to the streamed B panel; NC keeps the kc×NC packed B
-    /// slab in half of L2; MC keeps the MC×kc packed A slab, reused across all NC blocks, in the
-    /// other half. On Zen 4 (32 KiB L1d, 1 MiB L2) that gives the sizes tuned there by hand
-    /// (KC 256 floats, NC 512, MC 512; 1024² measured within noise for KC 256-512, NC 256-1024,
-    /// MC 240-960).
+    /// kc×MR A panel in a quarter of L1 next to the streamed B panels; NC keeps the kc×NC packed B
+    /// slab in three quarters of L2; MC takes as many rows. Zen 4 (32 KiB L1d, 1 MiB L2) gets KC 256
+    /// floats and NC, MC 768 (1024² measured within noise there for KC 256-512, NC 256-1024,
+    /// MC 240-960); Zen 5 (48 KiB L1d) KC 384 and NC, MC 512; a 2 MiB-L2 Xeon NC, MC 1024.
     /// </summary>
     internal static class Blocking<T>
         where T : unmanaged

@@ -9,17 +9,19 @@ namespace TensorGrad.Backends.Cpu;
 /// </summary>
 public static class CpuCaches
 {
+    private static readonly long? ReportedL1 = Read(1), ReportedL2 = Read(2), ReportedL3 = Read(3);
+
     /// <summary>Bytes of one core's L1 data cache.</summary>
-    public static long L1 { get; } = Read(1) ?? (32L << 10);
+    public static long L1 => ReportedL1 ?? (32L << 10);
 
     /// <summary>Bytes of one core's L2.</summary>
-    public static long L2 { get; } = Read(2) ?? (1L << 20);
+    public static long L2 => ReportedL2 ?? (1L << 20);
 
     /// <summary>Bytes of the L3 the cores share.</summary>
-    public static long L3 { get; } = Read(3) ?? (32L << 20);
+    public static long L3 => ReportedL3 ?? (32L << 20);
 
     /// <summary>Whether the sizes came from the machine (else some or all are the defaults).</summary>
-    public static bool Reported { get; } = Read(1) is not null && Read(2) is not null && Read(3) is not null;
+    public static bool Reported => ReportedL1 is not null && ReportedL2 is not null && ReportedL3 is not null;
 
     /// <summary>Parses a size as /sys writes it ("48K", "1024K", "2M"); null when it is not one.</summary>
     public static long? ParseSize(string text)

@@ -33,7 +33,6 @@ internal unsafe interface IPanelSource<T>
 internal readonly unsafe struct StoredB<T>(bool transB, T* b, int ldb) : IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-
     /// <inheritdoc />
     public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst) => GemmPacking.PackB(transB, b, ldb, p0, j0, kc, nc, nr, dst);
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using TensorGrad.Backends.Cpu.Gemm;
 
 namespace TensorGrad.Backends.Cpu.Kernels;
@@ -25,10 +24,9 @@ internal readonly unsafe struct PaddedRows<T>(T* padded, int height, int width, 
     }
 
     /// <inheritdoc />
+    /// <remarks>Only without Vector512 (with it, the micro-kernel reads the rows where they lie).</remarks>
     public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst)
     {
-        int vector = Vector<T>.Count;
-        bool wide = Vector512.IsHardwareAccelerated && nr % Vector512<T>.Count == 0;
         for (int p = 0; p < kc; p++)
         {
             T* source = Row(p0 + p) + j0;
@@ -36,19 +34,9 @@ internal readonly unsafe struct PaddedRows<T>(T* padded, int height, int width, 
             int q = 0;
             for (; q <= nc - nr; q += nr, target += (long)kc * nr)
             {
-                if (wide)
+                for (int k = 0; k < nr; k += Vector<T>.Count)
                 {
-                    for (int k = 0; k < nr; k += Vector512<T>.Count)
-                    {
-                        Vector512.Load(source + q + k).Store(target + k);
-                    }
-                }
-                else
-                {
-                    for (int k = 0; k < nr; k += vector)
-                    {
-                        Vector.Load(source + q + k).Store(target + k);
-                    }
+                    Vector.Load(source + q + k).Store(target + k);
                 }
             }
 

@@ -231,10 +231,7 @@ public abstract partial class BackendBase
         finally
         {
             Release(col);
-            if (ones is not null)
-            {
-                Release(ones);
-            }
+            ReleaseIfAny(ones);
         }
     }
 

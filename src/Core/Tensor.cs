@@ -142,7 +142,7 @@ public sealed partial class Tensor : IDisposable
         var moved = new Tensor(backend, buffer!, shape, Origin);
         Owner!.Own(moved);
         buffer = null;
-        releasedBy = $"by a reshape that took its storage as {shape}";
+        releasedBy = "by a reshape of the gradient that took over its storage";
         GradFn = null;
         PendingGrad = null;
         return moved;

@@ -138,7 +138,7 @@ internal static unsafe class CpuGemm
         int ncStep = BalancedStep(j1 - j0, Blocking<T>.Nc, nrFull);
         T* packedB = Buffers<T>.Get(kcStep * ncStep, kcStep * mcStep, mrFull * nrFull, out T* packedA, out T* tile);
 
-        // A direct source's rows are read where they lie (through a table of the slice's row starts), not packed.
+        // A direct source is read where it lies (through a table of the slice's row starts), not packed.
         bool direct = TSource.Direct && Vector512.IsHardwareAccelerated;
         T** rows = stackalloc T*[direct ? kcStep : 0];
         for (int ic = i0; ic < i1; ic += mcStep)
@@ -155,9 +155,9 @@ internal static unsafe class CpuGemm
                     GemmPacking.PackA(p.TransA, p.A, lda, ic + ir, pc, mr, kc, mrFull, packedA + ((long)ir * kc));
                 }
 
-                for (int r = 0; direct && r < kc; r++)
+                if (direct)
                 {
-                    rows[r] = source.Row(pc + r);
+                    source.Rows(pc, kc, rows);
                 }
 
                 for (int jc = j0; jc < j1; jc += ncStep)
@@ -183,7 +183,7 @@ internal static unsafe class CpuGemm
                             int ldd = whole ? p.N : nrFull;
                             if (direct)
                             {
-                                GemmMicroKernels.Kernel512(panelA, new RowTable<T>(rows, jc + jr), kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
+                                GemmMicroKernels.Kernel512(panelA, new RowTable<T>(rows, source.Column(jc + jr)), kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
                             }
                             else if (Vector512.IsHardwareAccelerated)
                             {

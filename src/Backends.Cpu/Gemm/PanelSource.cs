@@ -12,14 +12,19 @@ internal unsafe interface IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
-    /// Whether the micro-kernel may read op(B)'s rows where they lie (<see cref="Row"/>) instead
-    /// of packed panels: rows that are contiguous runs, each readable for a whole register tile
-    /// past its last column.
+    /// Whether the micro-kernel may read op(B) where it lies (<see cref="Rows"/>,
+    /// <see cref="Column"/>) instead of packed panels: element (p, j) at <c>row(p) + Column(j)</c>,
+    /// where the columns of each register tile (NR columns from a multiple of NR, or from any
+    /// column for a source whose rows are contiguous runs) follow one another, readable for a
+    /// whole tile past the last column.
     /// </summary>
     static virtual bool Direct => false;
 
-    /// <summary>Row p of op(B), for a <see cref="Direct"/> source: element (p, j) at <c>Row(p)[j]</c>.</summary>
-    T* Row(int p) => throw new NotSupportedException($"{GetType().Name} packs its panels; its rows are not read directly.");
+    /// <summary>Where rows [p0, p0 + count) of op(B) start, for a <see cref="Direct"/> source: <c>rows[r]</c> for row p0 + r.</summary>
+    void Rows(int p0, int count, T** rows) => throw new NotSupportedException($"{GetType().Name} packs its panels; its rows are not read directly.");
+
+    /// <summary>The offset of column j from the start of every row, for a <see cref="Direct"/> source.</summary>
+    int Column(int j) => throw new NotSupportedException($"{GetType().Name} packs its panels; its columns are not read directly.");
 
     /// <summary>
     /// Packs rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B) into ceil(nc / nr) panels of

@@ -8,13 +8,15 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// Convolution one image at a time, images split over the cores, each image's product written
 /// straight into its NCHW output, so nothing is permuted. A stride-1 convolution runs as
 /// <see cref="PaddedConvolution"/> GEMMs over a zero-padded copy of the image, whose column
-/// matrix the GEMM packs with plain vector copies: the forward pass, the weight gradient, and the
+/// matrix the micro-kernel reads in place: the forward pass, the weight gradient, and the
 /// input gradient as the transposed convolution of the output gradient with the flipped kernel.
 /// Other strides gather the column matrix into the GEMM's panels in the forward pass
 /// (<see cref="ImageColumns{T}"/>) and build it in the part's scratch for the gradients (the
 /// input gradient folded back by col2im). A 1×1 convolution with stride 1 and no padding reads
-/// the image itself as its column matrix. The weight and bias gradients are summed per part, then
-/// over the parts.
+/// the image itself as its column matrix. Groups of a multiple of 32 channels take their weight
+/// gradient from a channels-last copy of the image at any stride
+/// (<see cref="ChannelsLastWeightGradient"/>). The weight and bias gradients are summed per part,
+/// then over the parts.
 /// </summary>
 internal static unsafe class ConvolutionGemm
 {
@@ -23,11 +25,13 @@ internal static unsafe class ConvolutionGemm
 
     /// <summary>Scratch elements per part for <see cref="Backward{T}"/>: a column matrix or the padded convolutions' scratch, a weight gradient and a bias gradient.</summary>
     public static long BackwardScratch(in ConvGeometry g) =>
-        ColumnScratch(g) + ((long)g.OutChannels * g.ColumnRows) + g.OutChannels +
-        Math.Max(Pads(g) ? PaddedConvolution.Scratch(g) : 0, Transposes(g) ? PaddedConvolution.Scratch(Transposed(g)) : 0);
+        ColumnScratch(g) + ((long)g.OutChannels * g.ColumnRows) + g.OutChannels + Math.Max(
+            ChannelsLastWeightGradient.Applies(g) ? ChannelsLastWeightGradient.Scratch(g) : Pads(g) ? PaddedConvolution.Scratch(g) : 0,
+            Transposes(g) ? PaddedConvolution.Scratch(Transposed(g)) : 0);
 
-    /// <summary>A part's column matrix: needed unless both gradients come from padded convolutions.</summary>
-    private static long ColumnScratch(in ConvGeometry g) => Pads(g) && Transposes(g) ? 0 : (long)g.ColumnRows * g.OutPlane;
+    /// <summary>A part's column matrix: needed unless neither gradient builds one.</summary>
+    private static long ColumnScratch(in ConvGeometry g) =>
+        (ChannelsLastWeightGradient.Applies(g) || Pads(g)) && Transposes(g) ? 0 : (long)g.ColumnRows * g.OutPlane;
 
     /// <summary>Scratch elements shared by the parts of <see cref="Backward{T}"/>: the flipped kernel of a stride-1 input gradient.</summary>
     public static long SharedBackwardScratch(in ConvGeometry g) => Transposes(g) ? (long)g.OutChannels * g.ColumnRows : 0;
@@ -111,20 +115,27 @@ internal static unsafe class ConvolutionGemm
             }
         });
 
-        // The parts' weight and bias gradients, summed into the outputs.
+        // The parts' weight and bias gradients, summed into the outputs (channels-last weight gradients into the first part's, then reordered).
         long stride = BackwardScratch(g), colSize = ColumnScratch(g), weightSize = (long)g.OutChannels * g.ColumnRows;
+        bool reorder = gradWeight is not null && ChannelsLastWeightGradient.Applies(g);
+        var firstWeight = scratch.AsSpan((int)(shared + colSize), (int)weightSize);
         for (int part = 0; part < parts; part++)
         {
             long start = shared + (part * stride) + colSize;
-            if (gradWeight is not null)
+            if (gradWeight is not null && (part > 0 || !reorder))
             {
-                NormalizationKernels.AddOrCopy<T>(scratch.AsSpan((int)start, (int)weightSize), gradWeight, part == 0);
+                NormalizationKernels.AddOrCopy<T>(scratch.AsSpan((int)start, (int)weightSize), reorder ? firstWeight : gradWeight, part == 0);
             }
 
             if (gradBias is not null)
             {
                 NormalizationKernels.AddOrCopy<T>(scratch.AsSpan((int)(start + weightSize), g.OutChannels), gradBias, part == 0);
             }
+        }
+
+        if (reorder)
+        {
+            ChannelsLastWeightGradient.Reorder<T>(firstWeight, g, gradWeight);
         }
     }
 
@@ -186,7 +197,7 @@ internal static unsafe class ConvolutionGemm
         var padded = scratch[(colSize + (g.OutChannels * rows) + g.OutChannels)..];
         partBias.Clear();
         long outputSize = (long)g.OutChannels * plane;
-        bool pointwise = IsPointwise(g), transposes = Transposes(g), pads = Pads(g);
+        bool pointwise = IsPointwise(g), transposes = Transposes(g), pads = Pads(g), channelsLast = ChannelsLastWeightGradient.Applies(g);
         for (int n = n0; n < n1; n++)
         {
             var gy = gradY.AsSpan((int)(n * outputSize), (int)outputSize);
@@ -204,7 +215,11 @@ internal static unsafe class ConvolutionGemm
                 {
                     T* groupGrad = pgy + ((long)group * outs * plane);
                     T beta = n == n0 ? T.Zero : T.One;
-                    if (weights && pads)
+                    if (weights && channelsLast)
+                    {
+                        ChannelsLastWeightGradient.Run(groupGrad, px + g.InputPlaneOffset(n, group, 0), g, ppw + ((long)group * outs * rows), beta, pt, serial);
+                    }
+                    else if (weights && pads)
                     {
                         PaddedConvolution.WeightGradient(groupGrad, px + g.InputPlaneOffset(n, group, 0), g, ppw + ((long)group * outs * rows), beta, pt, serial);
                     }

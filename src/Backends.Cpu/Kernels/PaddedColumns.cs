@@ -30,9 +30,10 @@ internal readonly unsafe struct PaddedColumns<T>(T* padded, int height, int widt
             for (int jj = 0; jj < panelWidth; jj += 8)
             {
                 int count = Math.Min(8, panelWidth - jj);
+                rows.Rows(j0 + jp + jj, count, runs);
                 for (int t = 0; t < count; t++)
                 {
-                    runs[t] = Run(j0 + jp + jj + t) + p0;
+                    runs[t] += p0;
                 }
 
                 int done = 0;
@@ -62,7 +63,4 @@ internal readonly unsafe struct PaddedColumns<T>(T* padded, int height, int widt
             }
         }
     }
-
-    // The start of column matrix row (c, i, j) in the padded copy.
-    private T* Run(int row) => rows.Row(row);
 }

@@ -16,35 +16,29 @@ internal readonly unsafe struct PaddedRows<T>(T* padded, int height, int width, 
     public static bool Direct => true;
 
     /// <inheritdoc />
-    public T* Row(int p)
+    public void Rows(int p0, int count, T** rows)
     {
         int window = g.KernelH * g.KernelW;
-        int c = p / window, i = p % window / g.KernelW, j = p % g.KernelW;
-        return padded + ((long)c * height * width) + ((long)i * g.DilationH * width) + (j * g.DilationW);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Only without Vector512 (with it, the micro-kernel reads the rows where they lie).</remarks>
-    public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst)
-    {
-        for (int p = 0; p < kc; p++)
+        int c = p0 / window, i = p0 % window / g.KernelW, j = p0 % g.KernelW;
+        for (int r = 0; r < count; r++)
         {
-            T* source = Row(p0 + p) + j0;
-            T* target = dst + ((long)p * nr);
-            int q = 0;
-            for (; q <= nc - nr; q += nr, target += (long)kc * nr)
+            rows[r] = padded + ((long)c * height * width) + ((long)i * g.DilationH * width) + (j * g.DilationW);
+            if (++j == g.KernelW)
             {
-                for (int k = 0; k < nr; k += Vector<T>.Count)
+                j = 0;
+                if (++i == g.KernelH)
                 {
-                    Vector.Load(source + q + k).Store(target + k);
+                    i = 0;
+                    c++;
                 }
-            }
-
-            if (q < nc)
-            {
-                new ReadOnlySpan<T>(source + q, nc - q).CopyTo(new Span<T>(target, nc - q));
-                new Span<T>(target + (nc - q), nr - (nc - q)).Clear();
             }
         }
     }
+
+    /// <inheritdoc />
+    public int Column(int j) => j;
+
+    /// <inheritdoc />
+    /// <remarks>Only without Vector512 (with it, the micro-kernel reads the rows where they lie).</remarks>
+    public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst) => GemmPacking.PackRows(this, p0, j0, kc, nc, nr, dst);
 }

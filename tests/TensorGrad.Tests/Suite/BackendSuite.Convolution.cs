@@ -97,6 +97,28 @@ public abstract partial class BackendSuite
         Assert.True(Math.Abs(forward) > 1, $"the product {forward} is too small to compare");
     }
 
+    [Theory]
+    [InlineData(3, 64, 10, 12, 8, 3, 3, 1, 1, 1, 1)]  // stride 1, padded
+    [InlineData(2, 64, 9, 11, 6, 3, 2, 2, 0, 2, 2)]   // strided, dilated, two groups of 32 channels
+    [InlineData(1, 32, 6, 7, 5, 1, 1, 1, 0, 1, 1)]    // pointwise
+    [InlineData(2, 32, 5, 40, 4, 5, 5, 1, 2, 1, 1)]   // 5×5 over rows longer than a register tile
+    public void Float_weight_gradients_of_many_channel_convolutions_match_a_direct_reference(int n, int c, int h, int w, int o, int kh, int kw, int stride, int padding, int dilation, int groups)
+    {
+        // Groups of 32 channels or more: the layout the CPU backend's channels-last weight gradient serves.
+        var r = new Random(n + c + h + w + kh + stride);
+        var x = Tensor.Rand(new Shape(n, c, h, w), r, -1, 1, Device);
+        var weight = Tensor.Rand(new Shape(o, c / groups, kh, kw), r, -1, 1, Device);
+        weight.RequiresGrad = true;
+        Recorded(() =>
+        {
+            var y = x.Conv2d(weight, null, (stride, stride), (padding, padding), (dilation, dilation), groups);
+            var gy = Tensor.Rand(y.Shape, r, -1, 1, Device);
+            (y * gy).Sum().Backward();
+            var expected = Reference.Conv2dWeightGradient(x, gy, weight.Shape, (stride, stride), (padding, padding), (dilation, dilation), groups);
+            AssertClose(expected, weight.Grad!.ToArray(), 1e-4);
+        });
+    }
+
     [Fact]
     public void Conv2d_gives_the_same_values_and_gradients_when_the_batch_runs_in_passes()
     {

@@ -49,6 +49,48 @@ internal static class Reference
         return (new Shape(n, o, oh, ow), y);
     }
 
+    /// <summary>The weight gradient of <see cref="Conv2d"/> for the output gradient <paramref name="gradY"/>: Σ gradY[n, f, i, j] · x[n, c, window position].</summary>
+    public static double[] Conv2dWeightGradient(Tensor x, Tensor gradY, Shape weightShape, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups)
+    {
+        var (xs, gys) = (x.ToDoubleArray(), gradY.ToDoubleArray());
+        int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
+        int o = weightShape[0], cg = weightShape[1], kh = weightShape[2], kw = weightShape[3];
+        int oh = gradY.Shape[2], ow = gradY.Shape[3];
+        var gw = new double[o * cg * kh * kw];
+        for (int f = 0; f < o; f++)
+        {
+            int group = f / (o / groups);
+            for (int ch = 0; ch < cg; ch++)
+            {
+                for (int p = 0; p < kh; p++)
+                {
+                    for (int q = 0; q < kw; q++)
+                    {
+                        double sum = 0;
+                        for (int b = 0; b < n; b++)
+                        {
+                            for (int i = 0; i < oh; i++)
+                            {
+                                for (int j = 0; j < ow; j++)
+                                {
+                                    int r = (i * stride.H) - padding.H + (p * dilation.H), s = (j * stride.W) - padding.W + (q * dilation.W);
+                                    if (r >= 0 && r < h && s >= 0 && s < w)
+                                    {
+                                        sum += gys[(((b * o) + f) * oh * ow) + (i * ow) + j] * xs[(((b * c) + (group * cg) + ch) * h * w) + (r * w) + s];
+                                    }
+                                }
+                            }
+                        }
+
+                        gw[(((f * cg) + ch) * kh * kw) + (p * kw) + q] = sum;
+                    }
+                }
+            }
+        }
+
+        return gw;
+    }
+
     /// <summary>x with zeros added on each side, as a new float tensor on x's device.</summary>
     public static Tensor Pad(Tensor x, int top, int bottom, int left, int right)
     {

@@ -48,7 +48,7 @@ public sealed partial class CpuBackend
     /// <remarks>Images split over the cores, one GEMM per image and group (<see cref="ConvolutionGemm"/>).</remarks>
     public override void Conv2d(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, in ConvGeometry geometry, DeviceBuffer y)
     {
-        var scratch = Allocate(ConvolutionGemm.Parts(geometry) * ConvolutionGemm.ForwardScratch(geometry), x.DType);
+        var scratch = Allocate(ConvolutionGemm.SharedForwardScratch(geometry) + (ConvolutionGemm.Parts(geometry) * ConvolutionGemm.ForwardScratch(geometry)), x.DType);
         try
         {
             if (x.DType == DType.Float32)

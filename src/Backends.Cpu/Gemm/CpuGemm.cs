@@ -119,6 +119,25 @@ internal static unsafe class CpuGemm
         }
     }
 
+    /// <summary>Elements <see cref="PackA{T}"/> writes for an m×k op(A).</summary>
+    internal static long PackedASize(int m, int k) => (long)((m + Blocking<float>.Mr - 1) / Blocking<float>.Mr) * Blocking<float>.Mr * k;
+
+    /// <summary>
+    /// Packs the whole m×k op(A) (A stored m×k, or k×m when <paramref name="transA"/>) for
+    /// <see cref="GemmProblem{T}.PackedA"/>: MR-row panels of all k columns, panel q (rows q·MR..)
+    /// at <c>dst + q·MR·k</c>, element (r, p) at <c>p·MR + r</c> within it, so the panel of any
+    /// depth slice is a contiguous run of it.
+    /// </summary>
+    internal static void PackA<T>(bool transA, T* a, int m, int k, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = Blocking<T>.Mr;
+        for (int i = 0; i < m; i += mr)
+        {
+            GemmPacking.PackA(transA, a, transA ? m : k, i, 0, Math.Min(mr, m - i), k, mr, dst + ((long)i * k));
+        }
+    }
+
     /// <summary>Computes the rows [i0, i1) × columns [j0, j1) block of C on the calling thread.</summary>
     internal static void RunBlock<T>(in GemmProblem<T> p, int i0, int i1, int j0, int j1)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -149,7 +168,7 @@ internal static unsafe class CpuGemm
                 int kc = Math.Min(kcStep, p.K - pc);
                 T beta = pc == 0 ? p.Beta : T.One;
                 bool lastSlice = pc + kc == p.K;
-                for (int ir = 0; ir < mc; ir += mrFull)
+                for (int ir = 0; p.PackedA == null && ir < mc; ir += mrFull)
                 {
                     int mr = Math.Min(mrFull, mc - ir);
                     GemmPacking.PackA(p.TransA, p.A, lda, ic + ir, pc, mr, kc, mrFull, packedA + ((long)ir * kc));
@@ -171,7 +190,7 @@ internal static unsafe class CpuGemm
                     for (int ir = 0; ir < mc; ir += mrFull)
                     {
                         int mr = Math.Min(mrFull, mc - ir);
-                        T* panelA = packedA + ((long)ir * kc);
+                        T* panelA = p.PackedA == null ? packedA + ((long)ir * kc) : p.PackedA + ((long)(ic + ir) * p.K) + ((long)pc * mrFull);
                         T* cRow = p.C + ((long)(ic + ir) * p.N) + jc;
                         T* panelB = packedB;
                         for (int jr = 0; jr < nc; jr += nrFull, panelB += kc * nrFull)

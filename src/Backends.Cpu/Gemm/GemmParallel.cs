@@ -2,9 +2,14 @@ using System.Numerics;
 
 namespace TensorGrad.Backends.Cpu.Gemm;
 
-/// <summary>One GEMM call's operands as pinned pointers; valid while the caller keeps them fixed.</summary>
+/// <summary>
+/// One GEMM call's operands as pinned pointers; valid while the caller keeps them fixed.
+/// <paramref name="packedA"/>, when given, is op(A) already packed by <see cref="CpuGemm.PackA{T}"/>
+/// (for a caller that multiplies the same A many times), and the blocked path reads it instead
+/// of packing A again.
+/// </summary>
 internal readonly unsafe struct GemmProblem<T>(
-    T* a, T* b, T* c, int m, int n, int k, bool transA, bool transB, T alpha, T beta, GemmEpilogue<T> epilogue = default)
+    T* a, T* b, T* c, int m, int n, int k, bool transA, bool transB, T alpha, T beta, GemmEpilogue<T> epilogue = default, T* packedA = null)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public readonly T* A = a;
@@ -18,6 +23,7 @@ internal readonly unsafe struct GemmProblem<T>(
     public readonly T Alpha = alpha;
     public readonly T Beta = beta;
     public readonly GemmEpilogue<T> Epilogue = epilogue;
+    public readonly T* PackedA = packedA;
 }
 
 /// <summary>

@@ -33,23 +33,39 @@ internal static unsafe class ConvolutionGemm
     private static long ColumnScratch(in ConvGeometry g) =>
         (ChannelsLastWeightGradient.Applies(g) || Pads(g)) && Transposes(g) ? 0 : (long)g.ColumnRows * g.OutPlane;
 
-    /// <summary>Scratch elements shared by the parts of <see cref="Backward{T}"/>: the flipped kernel of a stride-1 input gradient.</summary>
-    public static long SharedBackwardScratch(in ConvGeometry g) => Transposes(g) ? (long)g.OutChannels * g.ColumnRows : 0;
+    /// <summary>
+    /// Scratch elements shared by the parts of <see cref="Backward{T}"/>: the flipped kernel of a
+    /// stride-1 input gradient, and each group's kernel of the input gradient packed for the GEMM.
+    /// </summary>
+    public static long SharedBackwardScratch(in ConvGeometry g) => (Transposes(g) ? (long)g.OutChannels * g.ColumnRows : 0) + (g.Groups * InputGradientPacked(g));
+
+    /// <summary>Scratch elements shared by the parts of <see cref="Forward{T}"/>: each group's weights packed for the GEMM.</summary>
+    public static long SharedForwardScratch(in ConvGeometry g) => g.Groups * CpuGemm.PackedASize(g.GroupOutChannels, g.ColumnRows);
+
+    /// <summary>One group's packed op(A) of the input gradient: the flipped kernel [channels, outs·kH·kW], or Wᵀ [channels·kH·kW, outs].</summary>
+    private static long InputGradientPacked(in ConvGeometry g) =>
+        Transposes(g) ? CpuGemm.PackedASize(g.GroupChannels, Transposed(g).ColumnRows) : CpuGemm.PackedASize(g.ColumnRows, g.GroupOutChannels);
 
     /// <summary>Scratch elements per part for <see cref="Forward{T}"/>: a stride-1 convolution's padded image and wide product.</summary>
     public static long ForwardScratch(in ConvGeometry g) => Pads(g) ? PaddedConvolution.Scratch(g) : 0;
 
-    /// <summary>y = conv(x, weight) + bias; <paramref name="scratch"/> holds <see cref="Parts"/> × <see cref="ForwardScratch"/> elements.</summary>
+    /// <summary>
+    /// y = conv(x, weight) + bias; <paramref name="scratch"/> holds <see cref="SharedForwardScratch"/>
+    /// + <see cref="Parts"/> × <see cref="ForwardScratch"/> elements.
+    /// </summary>
     public static void Forward<T>(T[] x, T[] weight, T[]? bias, in ConvGeometry geometry, T[] y, T[] scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int parts = Parts(geometry);
+        long packedSize = CpuGemm.PackedASize(geometry.GroupOutChannels, geometry.ColumnRows);
+        PackGroups(weight, false, geometry.GroupOutChannels, geometry.ColumnRows, geometry.Groups, scratch.AsSpan(0, (int)(geometry.Groups * packedSize)));
         CpuParallel.For(parts, 1, (X: x, W: weight, Bias: bias, G: geometry, Y: y, Scratch: scratch, Parts: parts), static (s, first, last) =>
         {
             var g = s.G;
             long outputSize = (long)g.OutChannels * g.OutPlane;
             int outs = g.GroupOutChannels;
             bool serial = s.Parts > 1;
+            long packedSize = CpuGemm.PackedASize(outs, g.ColumnRows), shared = g.Groups * packedSize;
             for (long part = first; part < last; part++)
             {
                 for (int n = (int)(g.Batch * part / s.Parts); n < g.Batch * (part + 1) / s.Parts; n++)
@@ -59,12 +75,12 @@ internal static unsafe class ConvolutionGemm
                         var groupBias = s.Bias is null ? default : s.Bias.AsSpan(group * outs, outs);
                         fixed (T* pw = s.W, px = s.X, py = s.Y, pscratch = s.Scratch)
                         {
-                            T* groupWeight = pw + ((long)group * outs * g.ColumnRows);
+                            T* groupWeight = pw + ((long)group * outs * g.ColumnRows), packed = pscratch + (group * packedSize);
                             T* image = px + g.InputPlaneOffset(n, group, 0);
                             T* output = py + (n * outputSize) + ((long)group * outs * g.OutPlane);
                             if (Pads(g))
                             {
-                                PaddedConvolution.Run(groupWeight, image, g, output, groupBias, pscratch + (part * ForwardScratch(g)), serial);
+                                PaddedConvolution.Run(packed, image, g, output, groupBias, pscratch + shared + (part * ForwardScratch(g)), serial);
                                 continue;
                             }
 
@@ -74,7 +90,7 @@ internal static unsafe class ConvolutionGemm
                                 new Span<T>(output + ((long)o * g.OutPlane), g.OutPlane).Fill(groupBias[o]);
                             }
 
-                            var problem = new GemmProblem<T>(groupWeight, image, output, outs, g.OutPlane, g.ColumnRows, false, false, T.One, groupBias.IsEmpty ? T.Zero : T.One);
+                            var problem = new GemmProblem<T>(groupWeight, image, output, outs, g.OutPlane, g.ColumnRows, false, false, T.One, groupBias.IsEmpty ? T.Zero : T.One, packedA: packed);
                             if (IsPointwise(g))
                             {
                                 CpuGemm.Gemm(problem, serial);
@@ -100,18 +116,28 @@ internal static unsafe class ConvolutionGemm
         var g = geometry;
         int parts = Parts(g);
         long shared = SharedBackwardScratch(g);
-        var flipped = gradX is not null && Transposes(g) ? scratch : null;
-        if (flipped is not null)
+        long packedAt = Transposes(g) ? (long)g.OutChannels * g.ColumnRows : 0;
+        if (gradX is not null)
         {
-            FlipKernel(weight, g, flipped);
+            // The input gradient's kernel for every group, packed once for all images: the flipped
+            // kernel [channels, outs·kH·kW], or Wᵀ [channels·kH·kW, outs] (weight stored transposed).
+            bool transposes = Transposes(g);
+            if (transposes)
+            {
+                FlipKernel(weight, g, scratch);
+            }
+
+            int m = transposes ? g.GroupChannels : g.ColumnRows, k = transposes ? Transposed(g).ColumnRows : g.GroupOutChannels;
+            PackGroups(transposes ? scratch : weight, !transposes, m, k, g.Groups, scratch.AsSpan((int)packedAt, (int)(shared - packedAt)));
         }
 
-        CpuParallel.For(parts, 1, (GY: gradY, X: x, W: flipped ?? weight, G: g, GX: gradX, GW: gradWeight, GB: gradBias, Scratch: scratch, Shared: shared, Parts: parts), static (s, first, last) =>
+        CpuParallel.For(parts, 1, (GY: gradY, X: x, W: weight, G: g, GX: gradX, GW: gradWeight, GB: gradBias, Scratch: scratch, Shared: shared, PackedAt: packedAt, Parts: parts), static (s, first, last) =>
         {
             for (long part = first; part < last; part++)
             {
                 var partScratch = s.Scratch.AsSpan((int)(s.Shared + (part * BackwardScratch(s.G))), (int)BackwardScratch(s.G));
-                BackwardPart(s.GY, s.X, s.W, s.G, s.GX, s.GW is not null, s.GB is not null, s.Parts > 1, partScratch, (int)(s.G.Batch * part / s.Parts), (int)(s.G.Batch * (part + 1) / s.Parts));
+                var packed = s.Scratch.AsSpan((int)s.PackedAt, (int)(s.Shared - s.PackedAt));
+                BackwardPart(s.GY, s.X, s.W, packed, s.G, s.GX, s.GW is not null, s.GB is not null, s.Parts > 1, partScratch, (int)(s.G.Batch * part / s.Parts), (int)(s.G.Batch * (part + 1) / s.Parts));
             }
         });
 
@@ -136,6 +162,20 @@ internal static unsafe class ConvolutionGemm
         if (reorder)
         {
             ChannelsLastWeightGradient.Reorder<T>(firstWeight, g, gradWeight);
+        }
+    }
+
+    /// <summary>Packs each group's m×k op(A) (groups of m·k elements of <paramref name="source"/>, transposed when <paramref name="transA"/>) with <see cref="CpuGemm.PackA{T}"/>.</summary>
+    private static void PackGroups<T>(T[] source, bool transA, int m, int k, int groups, Span<T> packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long size = CpuGemm.PackedASize(m, k);
+        fixed (T* ps = source, pp = packed)
+        {
+            for (int group = 0; group < groups; group++)
+            {
+                CpuGemm.PackA(transA, ps + ((long)group * m * k), m, k, pp + (group * size));
+            }
         }
     }
 
@@ -183,10 +223,10 @@ internal static unsafe class ConvolutionGemm
 
     /// <summary>
     /// Images [n0, n1) of the backward: input gradients written, weight and bias gradients summed
-    /// into the part's scratch. <paramref name="weight"/> is the flipped kernel when the input
-    /// gradient is the transposed convolution.
+    /// into the part's scratch. <paramref name="packed"/> holds each group's kernel of the input
+    /// gradient packed (see <see cref="Backward{T}"/>).
     /// </summary>
-    private static void BackwardPart<T>(T[] gradY, T[] x, T[] weight, in ConvGeometry g, T[]? gradX, bool weights, bool biases, bool serial, Span<T> scratch, int n0, int n1)
+    private static void BackwardPart<T>(T[] gradY, T[] x, T[] weight, ReadOnlySpan<T> packed, in ConvGeometry g, T[]? gradX, bool weights, bool biases, bool serial, Span<T> scratch, int n0, int n1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = g.ColumnRows, plane = g.OutPlane, outs = g.GroupOutChannels;
@@ -198,6 +238,7 @@ internal static unsafe class ConvolutionGemm
         partBias.Clear();
         long outputSize = (long)g.OutChannels * plane;
         bool pointwise = IsPointwise(g), transposes = Transposes(g), pads = Pads(g), channelsLast = ChannelsLastWeightGradient.Applies(g);
+        long packedSize = InputGradientPacked(g);
         for (int n = n0; n < n1; n++)
         {
             var gy = gradY.AsSpan((int)(n * outputSize), (int)outputSize);
@@ -211,7 +252,7 @@ internal static unsafe class ConvolutionGemm
 
             for (int group = 0; group < g.Groups; group++)
             {
-                fixed (T* pgy = gy, pw = weight, ppw = partWeight, pt = padded, px = x)
+                fixed (T* pgy = gy, pw = weight, pk = packed, ppw = partWeight, pt = padded, px = x)
                 {
                     T* groupGrad = pgy + ((long)group * outs * plane);
                     T beta = n == n0 ? T.Zero : T.One;
@@ -243,12 +284,12 @@ internal static unsafe class ConvolutionGemm
                         if (transposes)
                         {
                             // The flipped kernel [channels, outs·kH·kW] convolved over the output gradient.
-                            PaddedConvolution.Run(pw + ((long)group * outs * rows), groupGrad, Transposed(g), groupGradX, default, pt, serial);
+                            PaddedConvolution.Run(pk + (group * packedSize), groupGrad, Transposed(g), groupGradX, default, pt, serial);
                             continue;
                         }
 
                         // The column gradient Wᵀ·gradY, straight into gradX for a pointwise convolution.
-                        CpuGemm.Gemm(new GemmProblem<T>(pw + ((long)group * outs * rows), groupGrad, pointwise ? groupGradX : pc, rows, plane, outs, true, false, T.One, T.Zero), serial);
+                        CpuGemm.Gemm(new GemmProblem<T>(pw + ((long)group * outs * rows), groupGrad, pointwise ? groupGradX : pc, rows, plane, outs, true, false, T.One, T.Zero, packedA: pk + (group * packedSize)), serial);
                     }
 
                     if (!pointwise)

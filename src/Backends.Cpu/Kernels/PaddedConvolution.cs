@@ -31,16 +31,17 @@ internal static unsafe class PaddedConvolution
 
     /// <summary>
     /// output[o, oh, ow] = Σ a[o, (c, i, j)] · image[c, oh - PadH + i·DilationH, ow - PadW + j·DilationW] (+ bias[o])
-    /// for the GroupChannels channels of <paramref name="image"/> and the GroupOutChannels rows of
-    /// <paramref name="a"/> (row-major [outs, channels·kH·kW]); the output's planes are overwritten. An
-    /// empty <paramref name="bias"/> adds nothing.
+    /// for the GroupChannels channels of <paramref name="image"/> and the GroupOutChannels rows of the
+    /// kernel a ([outs, channels·kH·kW], packed whole in <paramref name="packedA"/> by
+    /// <see cref="CpuGemm.PackA{T}"/>); the output's planes are overwritten. An empty
+    /// <paramref name="bias"/> adds nothing.
     /// </summary>
-    public static void Run<T>(T* a, T* image, in ConvGeometry g, T* output, ReadOnlySpan<T> bias, T* scratch, bool serial)
+    public static void Run<T>(T* packedA, T* image, in ConvGeometry g, T* output, ReadOnlySpan<T> bias, T* scratch, bool serial)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* padded = scratch, wide = Prepare(image, g, scratch, out int height, out int width);
         int columns = g.OutHeight * width;
-        var problem = new GemmProblem<T>(a, null, wide, g.GroupOutChannels, columns, g.ColumnRows, false, false, T.One, T.Zero);
+        var problem = new GemmProblem<T>(null, null, wide, g.GroupOutChannels, columns, g.ColumnRows, false, false, T.One, T.Zero, packedA: packedA);
         CpuGemm.Gemm(problem, new PaddedRows<T>(padded, height, width, g), serial);
 
         for (int o = 0; o < g.GroupOutChannels; o++)

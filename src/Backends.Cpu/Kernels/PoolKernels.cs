@@ -6,8 +6,8 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// <summary>
 /// Max and average pooling straight over the input planes (no column matrix), planes split over
 /// the cores. Each output's window is clipped to the image once (no test per element), and max
-/// pooling and average pooling have their own loops; float 2×2 windows at stride 2 go eight at a
-/// time through <see cref="PairPooling"/>. Max pooling keeps each window's first maximum as the
+/// pooling and average pooling have their own loops; float 2×2 windows at stride 2 go eight or
+/// four at a time through <see cref="PairPooling"/>, forward and backward. Max pooling keeps each window's first maximum as the
 /// window position i·KernelW + j; NaN propagates as in PyTorch.
 /// </summary>
 internal static class PoolKernels
@@ -66,6 +66,18 @@ internal static class PoolKernels
         }
     }
 
+    /// <summary>The input gradient of output row <paramref name="oh"/> of plane <paramref name="plane"/> through <see cref="PairPooling"/> (T is float); returns the outputs it did.</summary>
+    private static unsafe int PairRowBackward<T>(T[] gradY, T[]? indices, T[] gradX, bool max, in ConvGeometry g, long plane, int oh)
+        where T : unmanaged
+    {
+        long input = (plane * g.Height * g.Width) + ((long)oh * 2 * g.Width), output = (plane * g.OutPlane) + ((long)oh * g.OutWidth);
+        fixed (T* pgy = gradY, pi = indices, pgx = gradX)
+        {
+            float* top = (float*)pgx + input;
+            return PairPooling.RowBackward((float*)pgy + output, pi is null ? null : (float*)pi + output, g.OutWidth, max, top, top + g.Width);
+        }
+    }
+
     public static void Backward<T>(PoolKind kind, T[] gradY, T[]? indices, in ConvGeometry geometry, T[] gradX)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -76,16 +88,23 @@ internal static class PoolKernels
             var g = s.G;
             int planeSize = g.Height * g.Width;
             T scale = T.One / T.CreateTruncating(g.KernelH * g.KernelW);
+            bool pairs = typeof(T) == typeof(float) && PairPooling.Applies(g);
             for (long p = start; p < end; p++)
             {
+                // Cleared unless the pair kernel writes every value; the per-window loop adds.
                 var plane = s.GX.AsSpan((int)(p * planeSize), planeSize);
-                plane.Clear();
+                if (!pairs || !PairPooling.CoversBackward(g))
+                {
+                    plane.Clear();
+                }
+
                 int outBase = (int)(p * g.OutPlane);
                 for (int oh = 0; oh < g.OutHeight; oh++)
                 {
                     int ih0 = (oh * g.StrideH) - g.PadH;
                     var (iLo, iHi) = Clip(ih0, g.KernelH, g.DilationH, g.Height);
-                    for (int ow = 0; ow < g.OutWidth; ow++)
+                    int first = pairs ? PairRowBackward(s.GY, s.I, s.GX, s.Max, g, p, oh) : 0;
+                    for (int ow = first; ow < g.OutWidth; ow++)
                     {
                         int o = outBase + (oh * g.OutWidth) + ow;
                         int iw0 = (ow * g.StrideW) - g.PadW;

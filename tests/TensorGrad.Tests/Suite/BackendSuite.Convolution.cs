@@ -224,13 +224,16 @@ public abstract partial class BackendSuite
         AssertClose([0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0], x.Grad!.ToArray());
     }
 
-    [Fact]
-    public void Two_by_two_pooling_of_wide_float_rows_matches_the_reference_and_finds_first_maxima()
+    [Theory]
+    [InlineData(6, 37)]  // 18 outputs a row: two chunks of eight and a tail of two; an odd column left over
+    [InlineData(8, 8)]   // 4 outputs a row: one chunk of four, windows tiling the plane
+    [InlineData(4, 24)]  // 12: a chunk of eight and one of four
+    [InlineData(5, 26)]  // 13: eight, four and one; an odd row left over
+    public void Two_by_two_float_pooling_matches_the_reference_and_finds_first_maxima(int h, int w)
     {
-        // Rows wide enough for the CPU's eight-at-a-time 2×2 path (18 outputs: two chunks and a
-        // tail), values on a coarse grid so windows hold ties, and a NaN and a -∞ in some windows.
-        var r = new Random(12);
-        int h = 6, w = 37;
+        // Rows for the CPU's eight- and four-at-a-time 2×2 paths, values on a coarse grid so
+        // windows hold ties, and a NaN and a -∞ in some windows.
+        var r = new Random(12 + w);
         var values = Enumerable.Range(0, 2 * 3 * h * w).Select(_ => MathF.Round((float)r.NextDouble() * 4) / 4).ToArray();
         values[(1 * w) + 5] = float.NaN;
         values[(2 * w) + 20] = float.NegativeInfinity;
@@ -238,13 +241,17 @@ public abstract partial class BackendSuite
         x.RequiresGrad = true;
         var expectedAverage = Reference.Pool(x, 2, 2, 0, 1, average: true);
         var (shape, expectedMax) = Reference.Pool(x, 2, 2, 0, 1, average: false);
+        var z = T(values, 2, 3, h, w);
+        z.RequiresGrad = true;
         float[] max = [], average = [];
         Recorded(() =>
         {
             var y = x.MaxPool2d(2);
             max = y.ToArray();
             y.Sum().Backward();
-            average = x.AvgPool2d(2).ToArray();
+            var mean = z.AvgPool2d(2);
+            average = mean.ToArray();
+            mean.Sum().Backward();
         });
 
         // The first maximum of each window (in window order) gets the window's gradient; a NaN wins.
@@ -275,6 +282,10 @@ public abstract partial class BackendSuite
         Assert.Equal(expectedAverage.Values.Select(double.IsFinite), average.Select(float.IsFinite));
         AssertClose([.. expectedAverage.Values.Select(v => double.IsFinite(v) ? v : 0)], [.. average.Select(v => float.IsFinite(v) ? v : 0)], 1e-6);
         AssertClose(firstMaxima, x.Grad!.ToArray());
+
+        // Average pooling gives every value of a window a quarter; a row or column left over gets nothing.
+        var quarters = Enumerable.Range(0, values.Length).Select(at => at % (h * w) / w < 2 * oh && at % w < 2 * ow ? 0.25 : 0).ToArray();
+        AssertClose(quarters, z.Grad!.ToArray());
     }
 
     [Fact]

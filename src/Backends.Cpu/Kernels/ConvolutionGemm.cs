@@ -7,9 +7,10 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// <summary>
 /// Convolution one image at a time, images split over the cores, each image's product written
 /// straight into its NCHW output, so nothing is permuted. A stride-1 convolution runs as
-/// <see cref="PaddedConvolution"/> GEMMs over a zero-padded copy of the image, whose column
-/// matrix the micro-kernel reads in place: the forward pass, the weight gradient, and the
-/// input gradient as the transposed convolution of the output gradient with the flipped kernel.
+/// <see cref="PaddedConvolution"/> GEMMs over zero-padded copies of the image, whose column
+/// matrix the micro-kernel reads in place: the forward pass, the weight gradient, and (when the
+/// output gradient is not mostly padding) the input gradient as the transposed convolution of
+/// the output gradient with the flipped kernel.
 /// Other strides gather the column matrix into the GEMM's panels in the forward pass
 /// (<see cref="ImageColumns{T}"/>) and build it in the part's scratch for the gradients (the
 /// input gradient folded back by col2im). A 1×1 convolution with stride 1 and no padding reads
@@ -216,7 +217,7 @@ internal static unsafe class ConvolutionGemm
         g.Height, g.Width);
 
     /// <summary>Whether the input gradient is the transposed convolution (a padded convolution; stride 1, not pointwise) rather than col2im.</summary>
-    private static bool Transposes(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1 && !IsPointwise(g) && PaddedConvolution.Applies(Transposed(g));
+    private static bool Transposes(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1 && !IsPointwise(g) && PaddedLayout.MostlyImage(Transposed(g));
 
     /// <summary>Whether the forward pass and the weight gradient run as <see cref="PaddedConvolution"/> GEMMs.</summary>
     private static bool Pads(in ConvGeometry g) => PaddedConvolution.Applies(g) && !IsPointwise(g);

@@ -7,13 +7,13 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// <summary>
 /// The transpose of <see cref="PaddedRows{T}"/>'s column matrix as a GEMM panel source, for the
 /// weight gradient: row k of op(B) is wide output position k, column (c, i, j) the run of the
-/// padded copy that starts at channel c, row i·DilationH, column j·DilationW. Float panels are
-/// filled with 8×8 register transposes of eight runs at a time.
+/// copies that <see cref="PaddedLayout.Row"/> places. Float panels are filled with 8×8 register
+/// transposes of eight runs at a time.
 /// </summary>
-internal readonly unsafe struct PaddedColumns<T>(T* padded, int height, int width, ConvGeometry g) : IPanelSource<T>
+internal readonly unsafe struct PaddedColumns<T>(T* copies, PaddedLayout layout, ConvGeometry g) : IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly PaddedRows<T> rows = new(padded, height, width, g);
+    private readonly PaddedRows<T> rows = new(copies, layout, g);
 
     /// <inheritdoc />
     public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst)

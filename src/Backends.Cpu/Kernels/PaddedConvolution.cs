@@ -5,28 +5,24 @@ using TensorGrad.Backends.Cpu.Gemm;
 namespace TensorGrad.Backends.Cpu.Kernels;
 
 /// <summary>
-/// A stride-1 convolution of one image as one GEMM over a zero-padded copy of the image: the
-/// product is computed for output rows as wide as the padded rows, so row (c, i, j) of the column
-/// matrix is one contiguous run of the padded copy, which the GEMM packs with plain vector copies
-/// (<see cref="PaddedRows{T}"/>) instead of gathering row by row. The extra columns of each
-/// output row (dilation · (kernel - 1) of them) are computed and dropped when the rows are copied
-/// into the output. The padded copy covers exactly the rows and columns the windows read, so a
-/// negative padding crops the image (the input gradient's transposed convolution uses that).
+/// A stride-1 convolution of one image as one GEMM over zero-padded copies of the image laid out
+/// by <see cref="PaddedLayout"/>, so that row (c, i, j) of the column matrix is one contiguous run
+/// of them, which the micro-kernel reads where it lies (<see cref="PaddedRows{T}"/>): no column
+/// matrix is gathered. The product's rows are as wide as the copies' rows; the extra columns of a
+/// single wide copy are computed and dropped when the rows are copied into the output. The copies
+/// cover exactly the rows and columns the windows read, so a negative padding crops the image
+/// (the input gradient's transposed convolution uses that).
 /// </summary>
 internal static unsafe class PaddedConvolution
 {
-    /// <summary>
-    /// Whether a convolution is computed this way: stride 1, and padded rows at most a quarter
-    /// wider than the output rows (wider, the dropped columns cost more than gathering the column
-    /// matrix; e.g. a 5×5 kernel over an 8×8 output would compute 12 columns for every 8).
-    /// </summary>
-    public static bool Applies(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1 && 4 * Padded(g).Width <= 5 * g.OutWidth;
+    /// <summary>Whether a convolution is computed this way: stride 1.</summary>
+    public static bool Applies(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1;
 
-    /// <summary>Scratch elements <see cref="Run{T}"/> needs: the padded copy, its slack, and the wide product.</summary>
+    /// <summary>Scratch elements <see cref="Run{T}"/> needs: the copies, their slack, and the product.</summary>
     public static long Scratch(in ConvGeometry g)
     {
-        var (height, width) = Padded(g);
-        return ((long)g.GroupChannels * height * width) + Slack(g) + ((long)g.GroupOutChannels * g.OutHeight * width);
+        var layout = PaddedLayout.For(g);
+        return layout.Size(g) + Slack(g, layout) + ((long)g.GroupOutChannels * g.OutHeight * layout.Width);
     }
 
     /// <summary>
@@ -39,16 +35,17 @@ internal static unsafe class PaddedConvolution
     public static void Run<T>(T* packedA, T* image, in ConvGeometry g, T* output, ReadOnlySpan<T> bias, T* scratch, bool serial)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T* padded = scratch, wide = Prepare(image, g, scratch, out int height, out int width);
-        int columns = g.OutHeight * width;
-        var problem = new GemmProblem<T>(null, null, wide, g.GroupOutChannels, columns, g.ColumnRows, false, false, T.One, T.Zero, packedA: packedA);
-        CpuGemm.Gemm(problem, new PaddedRows<T>(padded, height, width, g), serial);
+        var layout = PaddedLayout.For(g);
+        T* product = Prepare(image, g, layout, scratch);
+        int width = layout.Width, columns = g.OutHeight * width;
+        var problem = new GemmProblem<T>(null, null, product, g.GroupOutChannels, columns, g.ColumnRows, false, false, T.One, T.Zero, packedA: packedA);
+        CpuGemm.Gemm(problem, new PaddedRows<T>(scratch, layout, g), serial);
 
         for (int o = 0; o < g.GroupOutChannels; o++)
         {
             for (int oh = 0; oh < g.OutHeight; oh++)
             {
-                T* source = wide + ((long)o * columns) + ((long)oh * width);
+                T* source = product + ((long)o * columns) + ((long)oh * width);
                 T* target = output + ((long)o * g.OutPlane) + ((long)oh * g.OutWidth);
                 if (bias.IsEmpty)
                 {
@@ -65,70 +62,77 @@ internal static unsafe class PaddedConvolution
     /// <summary>
     /// gradWeight[o, (c, i, j)] = Σ gradY[o, oh, ow] · image[c, oh - PadH + i·DilationH, ow - PadW + j·DilationW]
     /// + beta · gradWeight[o, (c, i, j)], over the output positions of one image (the weight
-    /// gradient of <see cref="Run{T}"/>, a GEMM over the wide positions with the output gradient's
-    /// extra columns zero).
+    /// gradient of <see cref="Run{T}"/>, a GEMM over the product's positions with the output
+    /// gradient's extra columns zero).
     /// </summary>
     public static void WeightGradient<T>(T* gradY, T* image, in ConvGeometry g, T* gradWeight, T beta, T* scratch, bool serial)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T* padded = scratch, wide = Prepare(image, g, scratch, out int height, out int width);
-        int columns = g.OutHeight * width;
-        for (int o = 0; o < g.GroupOutChannels; o++)
+        var layout = PaddedLayout.For(g);
+        T* product = Prepare(image, g, layout, scratch);
+        int width = layout.Width, columns = g.OutHeight * width;
+        T* a = gradY;
+        if (width != g.OutWidth)
         {
-            for (int oh = 0; oh < g.OutHeight; oh++)
+            a = product;
+            for (int o = 0; o < g.GroupOutChannels; o++)
             {
-                T* row = wide + ((long)o * columns) + ((long)oh * width);
-                ConvolutionKernels.Copy(ref *(gradY + ((long)o * g.OutPlane) + ((long)oh * g.OutWidth)), ref *row, g.OutWidth);
-                ConvolutionKernels.Zero(ref *(row + g.OutWidth), width - g.OutWidth);
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                {
+                    T* row = product + ((long)o * columns) + ((long)oh * width);
+                    ConvolutionKernels.Copy(ref *(gradY + ((long)o * g.OutPlane) + ((long)oh * g.OutWidth)), ref *row, g.OutWidth);
+                    ConvolutionKernels.Zero(ref *(row + g.OutWidth), width - g.OutWidth);
+                }
             }
         }
 
-        var problem = new GemmProblem<T>(wide, null, gradWeight, g.GroupOutChannels, g.ColumnRows, columns, false, false, T.One, beta);
-        CpuGemm.Gemm(problem, new PaddedColumns<T>(padded, height, width, g), serial);
+        var problem = new GemmProblem<T>(a, null, gradWeight, g.GroupOutChannels, g.ColumnRows, columns, false, false, T.One, beta);
+        CpuGemm.Gemm(problem, new PaddedColumns<T>(scratch, layout, g), serial);
     }
 
-    /// <summary>Pads the image into the start of the scratch; returns where the wide product goes, after the padded copy and its slack.</summary>
-    private static T* Prepare<T>(T* image, in ConvGeometry g, T* scratch, out int height, out int width)
+    /// <summary>Copies the image into the start of the scratch; returns where the product goes, after the copies and their slack.</summary>
+    private static T* Prepare<T>(T* image, in ConvGeometry g, in PaddedLayout layout, T* scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        (height, width) = Padded(g);
-        long paddedSize = (long)g.GroupChannels * height * width;
-        Pad(image, g, height, width, scratch);
-        new Span<T>(scratch + paddedSize, Slack(g)).Clear();
-        return scratch + paddedSize + Slack(g);
-    }
+        T* copy = scratch;
+        for (int j = 0; j < layout.Copies; j++, copy += layout.CopyStride)
+        {
+            int shift = (layout.Copies == 1 ? 0 : j * g.DilationW) - g.PadW;
+            Pad(image, g, layout.Height, layout.Width, shift, copy);
+        }
 
-    /// <summary>The padded copy's rows and columns: exactly those the windows of the output read.</summary>
-    private static (int Height, int Width) Padded(in ConvGeometry g) =>
-        (g.OutHeight + (g.DilationH * (g.KernelH - 1)), g.OutWidth + (g.DilationW * (g.KernelW - 1)));
+        long size = layout.Size(g);
+        new Span<T>(scratch + size, Slack(g, layout)).Clear();
+        return scratch + size + Slack(g, layout);
+    }
 
     /// <summary>
     /// Elements past the last plane that the last rows of the column matrix read into, for extra
     /// columns only: the widening, and a whole register tile past the last column (64 elements)
     /// that the micro-kernel reads when it reads the rows where they lie.
     /// </summary>
-    private static int Slack(in ConvGeometry g) => (g.DilationW * (g.KernelW - 1)) + 64;
+    private static int Slack(in ConvGeometry g, in PaddedLayout layout) => layout.Width - g.OutWidth + 64;
 
-    /// <summary>padded[c, r, s] = image[c, r - PadH, s - PadW], zero outside the image.</summary>
-    private static void Pad<T>(T* image, in ConvGeometry g, int height, int width, T* padded)
+    /// <summary>copy[c, r, s] = image[c, r - PadH, s + shift], zero outside the image, for <paramref name="width"/> columns.</summary>
+    private static void Pad<T>(T* image, in ConvGeometry g, int height, int width, int shift, T* copy)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int first = Math.Clamp(g.PadW, 0, width), last = Math.Clamp(g.PadW + g.Width, first, width);
+        int first = Math.Clamp(-shift, 0, width), last = Math.Clamp(g.Width - shift, first, width);
         for (int c = 0; c < g.GroupChannels; c++)
         {
             T* plane = image + ((long)c * g.Height * g.Width);
-            for (int r = 0; r < height; r++, padded += width)
+            for (int r = 0; r < height; r++, copy += width)
             {
                 int sourceRow = r - g.PadH;
                 if ((uint)sourceRow >= (uint)g.Height)
                 {
-                    ConvolutionKernels.Zero(ref *padded, width);
+                    ConvolutionKernels.Zero(ref *copy, width);
                     continue;
                 }
 
-                ConvolutionKernels.Zero(ref *padded, first);
-                ConvolutionKernels.Copy(ref *(plane + ((long)sourceRow * g.Width) + first - g.PadW), ref *(padded + first), last - first);
-                ConvolutionKernels.Zero(ref *(padded + last), width - last);
+                ConvolutionKernels.Zero(ref *copy, first);
+                ConvolutionKernels.Copy(ref *(plane + ((long)sourceRow * g.Width) + first + shift), ref *(copy + first), last - first);
+                ConvolutionKernels.Zero(ref *(copy + last), width - last);
             }
         }
     }

@@ -4,12 +4,12 @@ using TensorGrad.Backends.Cpu.Gemm;
 namespace TensorGrad.Backends.Cpu.Kernels;
 
 /// <summary>
-/// The column matrix of a stride-1 convolution over a padded image (see
+/// The column matrix of a stride-1 convolution over padded copies of the image (see
 /// <see cref="PaddedConvolution"/>) as a GEMM panel source: row (c, i, j) is the run of the
-/// padded copy that starts at channel c, row i·DilationH, column j·DilationW. With Vector512 the
-/// micro-kernel reads these runs where they lie (<see cref="Direct"/>); otherwise they are packed.
+/// copies that <see cref="PaddedLayout.Row"/> places. With Vector512 the micro-kernel reads these
+/// runs where they lie (<see cref="Direct"/>); otherwise they are packed.
 /// </summary>
-internal readonly unsafe struct PaddedRows<T>(T* padded, int height, int width, ConvGeometry g) : IPanelSource<T>
+internal readonly unsafe struct PaddedRows<T>(T* copies, PaddedLayout layout, ConvGeometry g) : IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc />
@@ -22,7 +22,7 @@ internal readonly unsafe struct PaddedRows<T>(T* padded, int height, int width, 
         int c = p0 / window, i = p0 % window / g.KernelW, j = p0 % g.KernelW;
         for (int r = 0; r < count; r++)
         {
-            rows[r] = padded + ((long)c * height * width) + ((long)i * g.DilationH * width) + (j * g.DilationW);
+            rows[r] = copies + layout.Row(g, c, i, j);
             if (++j == g.KernelW)
             {
                 j = 0;

@@ -22,6 +22,7 @@ public abstract partial class BackendSuite
         { 2, 2, 3, 12, 3, 3, 3, (1, 1), (1, 1), (1, 1), 1, true },  // rows wide enough for the CPU's padded GEMMs
         { 1, 2, 2, 16, 2, 1, 2, (1, 1), (0, 2), (1, 1), 1, false }, // padded, the input gradient crops the padding
         { 1, 4, 4, 20, 4, 2, 3, (1, 1), (1, 2), (1, 2), 2, true },  // padded, dilated and grouped
+        { 2, 3, 6, 7, 4, 3, 3, (1, 1), (1, 2), (1, 2), 1, true },   // rows too narrow for one wide copy: shifted copies, dilated
     };
 
     [Fact]

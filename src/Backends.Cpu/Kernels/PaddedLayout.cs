@@ -1,0 +1,40 @@
+namespace TensorGrad.Backends.Cpu.Kernels;
+
+/// <summary>
+/// Where a <see cref="PaddedConvolution"/> keeps its zero-padded copies of an image, so that row
+/// (c, i, j) of the column matrix is one contiguous run of them. When the padded rows are at most
+/// a quarter wider than the output rows there is one copy, as wide as the padded rows, and the
+/// product is computed for output rows that wide (the extra columns are dropped); otherwise there
+/// are KernelW copies as wide as the output rows, copy j shifted left by kernel column j (times
+/// the dilation), and no column is computed twice.
+/// </summary>
+/// <param name="Copies">1, or KernelW.</param>
+/// <param name="Height">Rows of each plane: exactly those the windows of the output read.</param>
+/// <param name="Width">Columns of each plane, and the width of the product's rows.</param>
+/// <param name="ColumnStep">How far the run moves right per kernel column within one copy (the dilation), or 0 across shifted copies.</param>
+/// <param name="CopyStride">Elements from one shifted copy to the next (0 with one copy).</param>
+internal readonly record struct PaddedLayout(int Copies, int Height, int Width, int ColumnStep, long CopyStride)
+{
+    /// <summary>The layout for a stride-1 convolution (one group's channels).</summary>
+    public static PaddedLayout For(in ConvGeometry g)
+    {
+        int height = g.OutHeight + (g.DilationH * (g.KernelH - 1));
+        return MostlyImage(g)
+            ? new(1, height, g.OutWidth + (g.DilationW * (g.KernelW - 1)), g.DilationW, 0)
+            : new(g.KernelW, height, g.OutWidth, 0, (long)g.GroupChannels * height * g.OutWidth);
+    }
+
+    /// <summary>
+    /// Whether the windows read mostly the image rather than its padding: the padded rows at most
+    /// a quarter wider than the output rows (e.g. a 5×5 kernel over an 8×8 output reads 12
+    /// columns for every 8).
+    /// </summary>
+    public static bool MostlyImage(in ConvGeometry g) => 4 * (g.OutWidth + (g.DilationW * (g.KernelW - 1))) <= 5 * g.OutWidth;
+
+    /// <summary>Elements of the copies.</summary>
+    public long Size(in ConvGeometry g) => (long)Copies * g.GroupChannels * Height * Width;
+
+    /// <summary>The offset of the run of column matrix row (c, i, j).</summary>
+    public long Row(in ConvGeometry g, int c, int i, int j) =>
+        (j * CopyStride) + ((((long)c * Height) + ((long)i * g.DilationH)) * Width) + (j * ColumnStep);
+}

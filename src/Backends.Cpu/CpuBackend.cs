@@ -122,13 +122,31 @@ public sealed partial class CpuBackend : BackendBase
     /// <inheritdoc />
     public override void Fill(DeviceBuffer destination, double value)
     {
-        if (destination is CpuBuffer<float> f)
+        if (destination.DType == DType.Float32)
         {
-            f.Span.Fill((float)value);
+            LayoutKernels.Fill(F(destination), (float)value);
         }
         else
         {
-            Doubles(destination).Fill(value);
+            LayoutKernels.Fill(D(destination), value);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A single value (the gradient of a full sum) is one fill; other shapes take the default.</remarks>
+    public override void Expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
+    {
+        if (xShape.Size != 1)
+        {
+            base.Expand(x, xShape, y, yShape);
+        }
+        else if (x.DType == DType.Float32)
+        {
+            LayoutKernels.Fill(F(y), F(x)[0]);
+        }
+        else
+        {
+            LayoutKernels.Fill(D(y), D(x)[0]);
         }
     }
 

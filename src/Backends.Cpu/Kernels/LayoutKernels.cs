@@ -1,9 +1,15 @@
 namespace TensorGrad.Backends.Cpu.Kernels;
 
-/// <summary>Kernels that move elements: 2-D transpose and strided copies.</summary>
+/// <summary>Kernels that move elements: fills, 2-D transpose and strided copies.</summary>
 internal static class LayoutKernels
 {
     private const int Tile = 32;
+
+    /// <summary>y[i] = value for every element, split over the cores when large.</summary>
+    public static void Fill<T>(T[] y, T value)
+        where T : unmanaged =>
+        CpuParallel.For(y.LongLength, CpuParallel.ElementGrain, (Y: y, Value: value), static (s, start, end) =>
+            s.Y.AsSpan((int)start, (int)(end - start)).Fill(s.Value));
 
     /// <summary>y [cols, rows] = xᵀ, in cache-sized tiles, tiles of rows split over cores when large.</summary>
     public static void Transpose<T>(T[] x, int rows, int cols, T[] y)

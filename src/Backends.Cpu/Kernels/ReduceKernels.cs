@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -9,6 +10,12 @@ internal static class ReduceKernels
     public static void Reduce<T>(ReduceOp op, T[] x, int outer, int axis, int inner, T[] y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (outer == 1 && inner == 1 && axis >= 2 * CpuParallel.ElementGrain)
+        {
+            ReduceAll(op, x, axis, y);
+            return;
+        }
+
         long grain = Math.Max(1, CpuParallel.ElementGrain / Math.Max(1L, (long)axis * inner));
         CpuParallel.For(outer, grain, (X: x, Y: y, Op: op, Axis: axis, Inner: inner), static (s, start, end) =>
         {
@@ -65,6 +72,37 @@ internal static class ReduceKernels
 
                 y[(((o * axis) + k) * inner) + i] = source[(o * inner) + i];
             }
+        }
+    }
+
+    /// <summary>
+    /// y[0] = the sum or maximum of x[0..count), long enough to split: each core reduces a run,
+    /// then the runs' results are reduced in order (a sum adds in a different order than one
+    /// pass would; the result does not depend on timing, only on the number of cores).
+    /// </summary>
+    private static void ReduceAll<T>(ReduceOp op, T[] x, int count, T[] y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int parts = Math.Min(CpuWorkers.Threads, (int)(count / CpuParallel.ElementGrain));
+        T[] partials = ArrayPool<T>.Shared.Rent(parts);
+        try
+        {
+            CpuParallel.For(parts, 1, (X: x, Op: op, Count: count, Parts: parts, Partials: partials), static (s, start, end) =>
+            {
+                for (long part = start; part < end; part++)
+                {
+                    int first = (int)(s.Count * part / s.Parts), last = (int)(s.Count * (part + 1) / s.Parts);
+                    var run = new ReadOnlySpan<T>(s.X, first, last - first);
+                    s.Partials[part] = s.Op == ReduceOp.Sum ? TensorPrimitives.Sum(run) : TensorPrimitives.Max(run);
+                }
+            });
+
+            var results = new ReadOnlySpan<T>(partials, 0, parts);
+            y[0] = op == ReduceOp.Sum ? TensorPrimitives.Sum(results) : TensorPrimitives.Max(results);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(partials);
         }
     }
 

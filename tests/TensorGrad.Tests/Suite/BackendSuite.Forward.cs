@@ -235,6 +235,30 @@ public abstract partial class BackendSuite
     }
 
     [Fact]
+    public void Full_reductions_of_long_tensors_and_the_gradient_of_their_sum_are_exact_to_rounding()
+    {
+        // Long enough for the CPU backend to split a full reduction over its cores and to fill
+        // the sum's gradient in parallel; the maximum sits in the last part.
+        int n = 300_001;
+        var r = new Random(5);
+        var values = Enumerable.Range(0, n).Select(_ => (float)r.NextDouble()).ToArray();
+        values[n - 7] = 3;
+        var x = T(values, n);
+        x.RequiresGrad = true;
+        Recorded(() =>
+        {
+            var sum = x.Sum();
+            AssertClose([values.Sum(v => (double)v)], sum.ToArray(), 1e-5);
+            AssertClose([3], x.Max().ToArray());
+            (sum * 2).Backward();
+        });
+        Assert.All(x.Grad!.ToArray(), g => Assert.Equal(2f, g));
+
+        values[17] = float.NaN;
+        Assert.True(float.IsNaN(T(values, n).Max().Item()), "a NaN in the first part makes the maximum NaN");
+    }
+
+    [Fact]
     public void NaN_inputs_propagate_instead_of_crashing()
     {
         var x = T([float.NaN, 1, 2, 3], 2, 2);

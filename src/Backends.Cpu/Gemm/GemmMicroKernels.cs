@@ -67,6 +67,53 @@ internal static unsafe class GemmMicroKernels
         Store(dst + (6 * ldd), w, c60, c61, va, vb, overwrite); Store(dst + (7 * ldd), w, c70, c71, va, vb, overwrite);
     }
 
+    /// <summary>
+    /// The 8×(2·Vector512&lt;T&gt;.Count) kernel with op(A)'s rows read where they lie: element
+    /// (r, p) at <c>rows[r][offsets[p]]</c> (a convolution's output positions, each reading its
+    /// window from a padded image), op(B) a packed panel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void KernelRows512<T>(T** rows, int* offsets, int kc, T* b, T* dst, int ldd, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        T* a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3], a4 = rows[4], a5 = rows[5], a6 = rows[6], a7 = rows[7];
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            int o = offsets[p];
+            Vector512<T> b0 = Vector512.Load(b);
+            Vector512<T> b1 = Vector512.Load(b + w);
+            Vector512<T> x = Vector512.Create(a0[o]);
+            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            x = Vector512.Create(a1[o]);
+            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            x = Vector512.Create(a2[o]);
+            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            x = Vector512.Create(a3[o]);
+            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            x = Vector512.Create(a4[o]);
+            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            x = Vector512.Create(a5[o]);
+            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+            x = Vector512.Create(a6[o]);
+            c60 = Fma(x, b0, c60); c61 = Fma(x, b1, c61);
+            x = Vector512.Create(a7[o]);
+            c70 = Fma(x, b0, c70); c71 = Fma(x, b1, c71);
+            b += 2 * w;
+        }
+
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        bool overwrite = T.IsZero(beta);
+        Store(dst, w, c00, c01, va, vb, overwrite); Store(dst + ldd, w, c10, c11, va, vb, overwrite);
+        Store(dst + (2 * ldd), w, c20, c21, va, vb, overwrite); Store(dst + (3 * ldd), w, c30, c31, va, vb, overwrite);
+        Store(dst + (4 * ldd), w, c40, c41, va, vb, overwrite); Store(dst + (5 * ldd), w, c50, c51, va, vb, overwrite);
+        Store(dst + (6 * ldd), w, c60, c61, va, vb, overwrite); Store(dst + (7 * ldd), w, c70, c71, va, vb, overwrite);
+    }
+
     /// <summary>6×(2·Vector&lt;T&gt;.Count) kernel (6×16 float / 6×8 double on AVX2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void KernelVector<T>(T* a, T* b, int kc, T* dst, int ldd, T alpha, T beta)

@@ -41,11 +41,14 @@ internal static unsafe class ConvolutionGemm
     public static long SharedBackwardScratch(in ConvGeometry g) => (Transposes(g) ? (long)g.OutChannels * g.ColumnRows : 0) + (g.Groups * InputGradientPacked(g));
 
     /// <summary>Scratch elements shared by the parts of <see cref="Forward{T}"/>: each group's weights packed for the GEMM.</summary>
-    public static long SharedForwardScratch(in ConvGeometry g) => g.Groups * CpuGemm.PackedASize(g.GroupOutChannels, g.ColumnRows);
+    public static long SharedForwardScratch(in ConvGeometry g) => g.Groups * ForwardPacked(g);
 
-    /// <summary>One group's packed op(A) of the input gradient: the flipped kernel [channels, outs·kH·kW], or Wᵀ [channels·kH·kW, outs].</summary>
+    /// <summary>One group's packed weights of the forward pass.</summary>
+    private static long ForwardPacked(in ConvGeometry g) => Pads(g) ? PaddedConvolution.PackedSize(g) : CpuGemm.PackedASize(g.GroupOutChannels, g.ColumnRows);
+
+    /// <summary>One group's packed kernel of the input gradient: the flipped kernel [channels, outs·kH·kW], or Wᵀ [channels·kH·kW, outs].</summary>
     private static long InputGradientPacked(in ConvGeometry g) =>
-        Transposes(g) ? CpuGemm.PackedASize(g.GroupChannels, Transposed(g).ColumnRows) : CpuGemm.PackedASize(g.ColumnRows, g.GroupOutChannels);
+        Transposes(g) ? PaddedConvolution.PackedSize(Transposed(g)) : CpuGemm.PackedASize(g.ColumnRows, g.GroupOutChannels);
 
     /// <summary>Scratch elements per part for <see cref="Forward{T}"/>: a stride-1 convolution's padded image and wide product.</summary>
     public static long ForwardScratch(in ConvGeometry g) => Pads(g) ? PaddedConvolution.Scratch(g) : 0;
@@ -58,15 +61,14 @@ internal static unsafe class ConvolutionGemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int parts = Parts(geometry);
-        long packedSize = CpuGemm.PackedASize(geometry.GroupOutChannels, geometry.ColumnRows);
-        PackGroups(weight, false, geometry.GroupOutChannels, geometry.ColumnRows, geometry.Groups, scratch.AsSpan(0, (int)(geometry.Groups * packedSize)));
+        PackGroups(weight, geometry, Pads(geometry) ? geometry : null, false, scratch.AsSpan(0, (int)SharedForwardScratch(geometry)));
         CpuParallel.For(parts, 1, (X: x, W: weight, Bias: bias, G: geometry, Y: y, Scratch: scratch, Parts: parts), static (s, first, last) =>
         {
             var g = s.G;
             long outputSize = (long)g.OutChannels * g.OutPlane;
             int outs = g.GroupOutChannels;
             bool serial = s.Parts > 1;
-            long packedSize = CpuGemm.PackedASize(outs, g.ColumnRows), shared = g.Groups * packedSize;
+            long packedSize = ForwardPacked(g), shared = g.Groups * packedSize;
             for (long part = first; part < last; part++)
             {
                 for (int n = (int)(g.Batch * part / s.Parts); n < g.Batch * (part + 1) / s.Parts; n++)
@@ -128,8 +130,7 @@ internal static unsafe class ConvolutionGemm
                 FlipKernel(weight, g, scratch);
             }
 
-            int m = transposes ? g.GroupChannels : g.ColumnRows, k = transposes ? Transposed(g).ColumnRows : g.GroupOutChannels;
-            PackGroups(transposes ? scratch : weight, !transposes, m, k, g.Groups, scratch.AsSpan((int)packedAt, (int)(shared - packedAt)));
+            PackGroups(transposes ? scratch : weight, g, transposes ? Transposed(g) : null, !transposes, scratch.AsSpan((int)packedAt, (int)(shared - packedAt)));
         }
 
         CpuParallel.For(parts, 1, (GY: gradY, X: x, W: weight, G: g, GX: gradX, GW: gradWeight, GB: gradBias, Scratch: scratch, Shared: shared, PackedAt: packedAt, Parts: parts), static (s, first, last) =>
@@ -166,16 +167,34 @@ internal static unsafe class ConvolutionGemm
         }
     }
 
-    /// <summary>Packs each group's m×k op(A) (groups of m·k elements of <paramref name="source"/>, transposed when <paramref name="transA"/>) with <see cref="CpuGemm.PackA{T}"/>.</summary>
-    private static void PackGroups<T>(T[] source, bool transA, int m, int k, int groups, Span<T> packed)
+    /// <summary>
+    /// Packs each group's kernel (groups of OutChannels·ColumnRows / Groups elements of
+    /// <paramref name="source"/>): for the padded convolution <paramref name="padded"/> when
+    /// given (<see cref="PaddedConvolution.Pack{T}"/>), else as the GEMM's op(A), the weights
+    /// [outs, channels·kH·kW] or, when <paramref name="transposed"/>, their transpose.
+    /// </summary>
+    private static void PackGroups<T>(T[] source, in ConvGeometry g, ConvGeometry? padded, bool transposed, Span<T> packed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long size = CpuGemm.PackedASize(m, k);
+        long groupSize = (long)g.GroupOutChannels * g.ColumnRows;
+        long size = packed.Length / g.Groups;
         fixed (T* ps = source, pp = packed)
         {
-            for (int group = 0; group < groups; group++)
+            for (int group = 0; group < g.Groups; group++)
             {
-                CpuGemm.PackA(transA, ps + ((long)group * m * k), m, k, pp + (group * size));
+                T* kernel = ps + (group * groupSize), target = pp + (group * size);
+                if (padded is { } p)
+                {
+                    PaddedConvolution.Pack(kernel, p, target);
+                }
+                else if (transposed)
+                {
+                    CpuGemm.PackA(true, kernel, g.ColumnRows, g.GroupOutChannels, target);
+                }
+                else
+                {
+                    CpuGemm.PackA(false, kernel, g.GroupOutChannels, g.ColumnRows, target);
+                }
             }
         }
     }

@@ -18,6 +18,24 @@ internal static unsafe class PaddedConvolution
     /// <summary>Whether a convolution is computed this way: stride 1.</summary>
     public static bool Applies(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1;
 
+    /// <summary>Elements of a kernel packed by <see cref="Pack{T}"/>.</summary>
+    public static long PackedSize(in ConvGeometry g) =>
+        PositionGemm.Applies(g) ? PositionGemm.PackedSize(g) : CpuGemm.PackedASize(g.GroupOutChannels, g.ColumnRows);
+
+    /// <summary>Packs one group's kernel [outs, channels·kH·kW] once for every image's <see cref="Run{T}"/>.</summary>
+    public static void Pack<T>(T* kernel, in ConvGeometry g, T* packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (PositionGemm.Applies(g))
+        {
+            PositionGemm.Pack(kernel, g, packed);
+        }
+        else
+        {
+            CpuGemm.PackA(false, kernel, g.GroupOutChannels, g.ColumnRows, packed);
+        }
+    }
+
     /// <summary>Scratch elements <see cref="Run{T}"/> needs: the copies, their slack, and the product.</summary>
     public static long Scratch(in ConvGeometry g)
     {
@@ -28,15 +46,22 @@ internal static unsafe class PaddedConvolution
     /// <summary>
     /// output[o, oh, ow] = Σ a[o, (c, i, j)] · image[c, oh - PadH + i·DilationH, ow - PadW + j·DilationW] (+ bias[o])
     /// for the GroupChannels channels of <paramref name="image"/> and the GroupOutChannels rows of the
-    /// kernel a ([outs, channels·kH·kW], packed whole in <paramref name="packedA"/> by
-    /// <see cref="CpuGemm.PackA{T}"/>); the output's planes are overwritten. An empty
-    /// <paramref name="bias"/> adds nothing.
+    /// kernel a ([outs, channels·kH·kW], packed by <see cref="Pack{T}"/>); the output's planes are
+    /// overwritten. An empty <paramref name="bias"/> adds nothing. With whole register tiles of
+    /// output channels the output positions are the product's rows (<see cref="PositionGemm"/>).
     /// </summary>
     public static void Run<T>(T* packedA, T* image, in ConvGeometry g, T* output, ReadOnlySpan<T> bias, T* scratch, bool serial)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var layout = PaddedLayout.For(g);
         T* product = Prepare(image, g, layout, scratch);
+        if (PositionGemm.Applies(g))
+        {
+            PositionGemm.Run(scratch, layout, g, packedA, product);
+            PositionGemm.TransposeOut(product, g, output, bias);
+            return;
+        }
+
         int width = layout.Width, columns = g.OutHeight * width;
         var problem = new GemmProblem<T>(null, null, product, g.GroupOutChannels, columns, g.ColumnRows, false, false, T.One, T.Zero, packedA: packedA);
         CpuGemm.Gemm(problem, new PaddedRows<T>(scratch, layout, g), serial);

@@ -99,24 +99,31 @@ public abstract partial class BackendSuite
     }
 
     [Theory]
-    [InlineData(3, 64, 10, 12, 8, 3, 3, 1, 1, 1, 1)]  // stride 1, padded
-    [InlineData(2, 64, 9, 11, 6, 3, 2, 2, 0, 2, 2)]   // strided, dilated, two groups of 32 channels
-    [InlineData(1, 32, 6, 7, 5, 1, 1, 1, 0, 1, 1)]    // pointwise
-    [InlineData(2, 32, 5, 40, 4, 5, 5, 1, 2, 1, 1)]   // 5×5 over rows longer than a register tile
-    public void Float_weight_gradients_of_many_channel_convolutions_match_a_direct_reference(int n, int c, int h, int w, int o, int kh, int kw, int stride, int padding, int dilation, int groups)
+    [InlineData(3, 64, 10, 12, 8, 3, 3, 1, 1, 1, 1)]   // stride 1, padded
+    [InlineData(2, 64, 9, 11, 6, 3, 2, 2, 0, 2, 2)]    // strided, dilated, two groups of 32 channels
+    [InlineData(1, 32, 6, 7, 5, 1, 1, 1, 0, 1, 1)]     // pointwise
+    [InlineData(2, 32, 5, 40, 4, 5, 5, 1, 2, 1, 1)]    // 5×5 over rows longer than a register tile
+    [InlineData(2, 32, 12, 13, 64, 3, 3, 1, 1, 1, 1)]  // 64 outputs over 156 positions (a ragged block of 8)
+    [InlineData(3, 64, 8, 8, 64, 5, 5, 1, 0, 1, 2)]    // two groups of 32 outputs over narrow rows
+    [InlineData(2, 64, 7, 9, 32, 3, 3, 1, 2, 2, 1)]    // 32 outputs, dilated
+    public void Float_convolutions_with_many_channels_match_a_direct_reference(int n, int c, int h, int w, int o, int kh, int kw, int stride, int padding, int dilation, int groups)
     {
-        // Groups of 32 channels or more: the layout the CPU backend's channels-last weight gradient serves.
-        var r = new Random(n + c + h + w + kh + stride);
+        // Groups of 32 channels or more: the layouts the CPU backend's channels-last weight
+        // gradient and its position-major products serve.
+        var r = new Random(n + c + h + w + kh + stride + o);
         var x = Tensor.Rand(new Shape(n, c, h, w), r, -1, 1, Device);
+        x.RequiresGrad = true;
         var weight = Tensor.Rand(new Shape(o, c / groups, kh, kw), r, -1, 1, Device);
         weight.RequiresGrad = true;
+        var bias = Tensor.Rand(new Shape(o), r, -1, 1, Device);
         Recorded(() =>
         {
-            var y = x.Conv2d(weight, null, (stride, stride), (padding, padding), (dilation, dilation), groups);
+            var y = x.Conv2d(weight, bias, (stride, stride), (padding, padding), (dilation, dilation), groups);
+            AssertClose(Reference.Conv2d(x, weight, bias, (stride, stride), (padding, padding), (dilation, dilation), groups).Values, y.ToArray(), 1e-4);
             var gy = Tensor.Rand(y.Shape, r, -1, 1, Device);
             (y * gy).Sum().Backward();
-            var expected = Reference.Conv2dWeightGradient(x, gy, weight.Shape, (stride, stride), (padding, padding), (dilation, dilation), groups);
-            AssertClose(expected, weight.Grad!.ToArray(), 1e-4);
+            AssertClose(Reference.Conv2dWeightGradient(x, gy, weight.Shape, (stride, stride), (padding, padding), (dilation, dilation), groups), weight.Grad!.ToArray(), 1e-4);
+            AssertClose(Reference.Conv2dInputGradient(x.Shape, weight, gy, (stride, stride), (padding, padding), (dilation, dilation), groups), x.Grad!.ToArray(), 1e-4);
         });
     }
 

@@ -91,6 +91,46 @@ internal static class Reference
         return gw;
     }
 
+    /// <summary>The input gradient of <see cref="Conv2d"/> for the output gradient <paramref name="gradY"/>: each output's gradient times the weight, added to the input its window reads.</summary>
+    public static double[] Conv2dInputGradient(Shape xShape, Tensor weight, Tensor gradY, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups)
+    {
+        var (ws, gys) = (weight.ToDoubleArray(), gradY.ToDoubleArray());
+        int n = xShape[0], c = xShape[1], h = xShape[2], w = xShape[3];
+        int o = weight.Shape[0], cg = weight.Shape[1], kh = weight.Shape[2], kw = weight.Shape[3];
+        int oh = gradY.Shape[2], ow = gradY.Shape[3];
+        var gx = new double[n * c * h * w];
+        for (int b = 0; b < n; b++)
+        {
+            for (int f = 0; f < o; f++)
+            {
+                int group = f / (o / groups);
+                for (int i = 0; i < oh; i++)
+                {
+                    for (int j = 0; j < ow; j++)
+                    {
+                        double g = gys[(((b * o) + f) * oh * ow) + (i * ow) + j];
+                        for (int ch = 0; ch < cg; ch++)
+                        {
+                            for (int p = 0; p < kh; p++)
+                            {
+                                for (int q = 0; q < kw; q++)
+                                {
+                                    int r = (i * stride.H) - padding.H + (p * dilation.H), s = (j * stride.W) - padding.W + (q * dilation.W);
+                                    if (r >= 0 && r < h && s >= 0 && s < w)
+                                    {
+                                        gx[(((b * c) + (group * cg) + ch) * h * w) + (r * w) + s] += g * ws[(((f * cg) + ch) * kh * kw) + (p * kw) + q];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        return gx;
+    }
+
     /// <summary>x with zeros added on each side, as a new float tensor on x's device.</summary>
     public static Tensor Pad(Tensor x, int top, int bottom, int left, int right)
     {

@@ -11,7 +11,7 @@ namespace TensorGrad.Graphs;
 internal sealed class KernelCapture : IExecutionScope
 {
     private readonly List<Action> commands = [];
-    private readonly List<(IBackend Backend, DeviceBuffer Buffer)> releases = [];
+    private readonly Dictionary<(IBackend Backend, long Length, DType DType), Stack<DeviceBuffer>> released = [];
     private readonly HashSet<Tensor> created = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Tensor> touched = new(ReferenceEqualityComparer.Instance);
     private readonly List<LeafSlot> leafSlots = [];
@@ -23,7 +23,8 @@ internal sealed class KernelCapture : IExecutionScope
 
     public IReadOnlyList<Action> Commands => commands;
 
-    public IReadOnlyList<(IBackend Backend, DeviceBuffer Buffer)> Releases => releases;
+    /// <summary>The buffers released during the capture and not taken back: the graph returns them to their pools when disposed.</summary>
+    public IEnumerable<(IBackend Backend, DeviceBuffer Buffer)> Releases => released.SelectMany(p => p.Value.Select(buffer => (p.Key.Backend, buffer)));
 
     public IReadOnlyList<LeafSlot> LeafSlots => leafSlots;
 
@@ -60,7 +61,25 @@ internal sealed class KernelCapture : IExecutionScope
 
     public void Add(Action command) => commands.Add(command);
 
-    public void DeferRelease(IBackend backend, DeviceBuffer buffer) => releases.Add((backend, buffer));
+    public void DeferRelease(IBackend backend, DeviceBuffer buffer)
+    {
+        var key = (backend, buffer.Length, buffer.DType);
+        if (!released.TryGetValue(key, out var stack))
+        {
+            released[key] = stack = new Stack<DeviceBuffer>();
+        }
+
+        stack.Push(buffer);
+    }
+
+    /// <summary>
+    /// A buffer released earlier in the capture with this length and type, taken back for a new
+    /// allocation (the last such release first, as the pool would), or null. A replay runs the
+    /// kernels in capture order, so every kernel that used the buffer before its release has run
+    /// before any kernel of its new owner: the graph holds no more memory than the eager step.
+    /// </summary>
+    public DeviceBuffer? TakeReleased(IBackend backend, long length, DType dtype) =>
+        released.TryGetValue((backend, length, dtype), out var stack) && stack.Count > 0 ? stack.Pop() : null;
 
     public void Created(Tensor tensor) => created.Add(tensor);
 

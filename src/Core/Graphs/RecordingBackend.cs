@@ -6,7 +6,7 @@ namespace TensorGrad.Graphs;
 /// The backend that tensors hand out while a <see cref="KernelGraph"/> is being captured: each
 /// kernel runs on the real backend at once and is kept, as the same closure, for every replay.
 /// Releases wait for the graph, so no buffer a kernel touches goes back to the pool while the
-/// graph may still run. What a replay could not repeat (reading values to the host, uploading
+/// graph may still run; a later allocation of the capture may take one back. What a replay could not repeat (reading values to the host, uploading
 /// host data, optimizer steps whose scalars change each step) throws.
 /// </summary>
 internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : IBackend
@@ -17,7 +17,7 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
 
     public bool Supports(DType dtype) => real.Supports(dtype);
 
-    public DeviceBuffer Allocate(long length, DType dtype) => real.Allocate(length, dtype);
+    public DeviceBuffer Allocate(long length, DType dtype) => capture.TakeReleased(real, length, dtype) ?? real.Allocate(length, dtype);
 
     public void Release(DeviceBuffer buffer) => capture.DeferRelease(real, buffer);
 

@@ -59,14 +59,20 @@ internal static unsafe class PositionGemm
             for (int jr = 0; jr < outs; jr += nr)
             {
                 T* panel = packed + ((long)jr * k) + ((long)pc * nr);
+                int oh = 0, ow = 0;
                 for (int p0 = 0; p0 < positions; p0 += Rows)
                 {
-                    // A ragged last block reads its last position again and keeps only its own rows.
+                    // Each position's window starts at its row and column of the copies; a ragged
+                    // last block reads its last position again and keeps only its own rows.
                     int count = Math.Min(Rows, positions - p0);
                     for (int r = 0; r < Rows; r++)
                     {
-                        int p = p0 + Math.Min(r, count - 1);
-                        rows[r] = copies + ((long)(p / g.OutWidth) * layout.Width) + (p % g.OutWidth);
+                        rows[r] = r < count ? copies + ((long)oh * layout.Width) + ow : rows[count - 1];
+                        if (r < count && ++ow == g.OutWidth)
+                        {
+                            ow = 0;
+                            oh++;
+                        }
                     }
 
                     T* target = product + ((long)p0 * outs) + jr;

@@ -50,7 +50,7 @@ internal static unsafe class ConvolutionGemm
     private static long InputGradientPacked(in ConvGeometry g) =>
         Transposes(g) ? PaddedConvolution.PackedSize(Transposed(g)) : CpuGemm.PackedASize(g.ColumnRows, g.GroupOutChannels);
 
-    /// <summary>Scratch elements per part for <see cref="Forward{T}"/>: a stride-1 convolution's padded image and wide product.</summary>
+    /// <summary>Scratch elements per part for <see cref="Forward{T}"/>: a stride-1 convolution's padded copies and product.</summary>
     public static long ForwardScratch(in ConvGeometry g) => Pads(g) ? PaddedConvolution.Scratch(g) : 0;
 
     /// <summary>

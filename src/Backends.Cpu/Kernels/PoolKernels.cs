@@ -6,8 +6,10 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// <summary>
 /// Max and average pooling straight over the input planes (no column matrix), planes split over
 /// the cores. Each output's window is clipped to the image once (no test per element), and max
-/// pooling and average pooling have their own loops; float 2×2 windows at stride 2 go eight or
-/// four at a time through <see cref="PairPooling"/>, forward and backward. Max pooling keeps each window's first maximum as the
+/// pooling and average pooling have their own loops. Float 2×2 windows at stride 2 go eight or
+/// four at a time through <see cref="PairPooling"/>, forward and backward; other windows at
+/// stride 1 or 2 pool eight outputs of a row at a time through <see cref="RowPooling"/> where
+/// they lie within the image's columns. Max pooling keeps each window's first maximum as the
 /// window position i·KernelW + j; NaN propagates as in PyTorch.
 /// </summary>
 internal static class PoolKernels
@@ -22,6 +24,9 @@ internal static class PoolKernels
             var g = s.G;
             int planeSize = g.Height * g.Width;
             T scale = T.One / T.CreateTruncating(g.KernelH * g.KernelW);
+            bool pairs = typeof(T) == typeof(float) && PairPooling.Applies(g);
+            bool rows = typeof(T) == typeof(float) && !pairs && RowPooling.Applies(g);
+            var (interior, interiorEnd) = rows ? RowPooling.Span(g) : (g.OutWidth, g.OutWidth);
             for (long p = start; p < end; p++)
             {
                 var plane = s.X.AsSpan((int)(p * planeSize), planeSize);
@@ -30,9 +35,19 @@ internal static class PoolKernels
                 {
                     int ih0 = (oh * g.StrideH) - g.PadH;
                     var (iLo, iHi) = Clip(ih0, g.KernelH, g.DilationH, g.Height);
-                    int first = typeof(T) == typeof(float) && PairPooling.Applies(g) ? PairRow(s.X, s.Y, s.I, s.Max, g, p, oh) : 0;
+                    int first = pairs ? PairRow(s.X, s.Y, s.I, s.Max, g, p, oh) : 0;
                     for (int ow = first; ow < g.OutWidth; ow++)
                     {
+                        if (ow == interior)
+                        {
+                            // The outputs whose windows lie within the columns, eight at a time; the per-window loop does the rest.
+                            ow = RowsOfWindows(s.X, s.Y, s.I, s.Max, g, p, oh, ih0, iLo, iHi, interior, interiorEnd);
+                            if (ow == g.OutWidth)
+                            {
+                                break;
+                            }
+                        }
+
                         int iw0 = (ow * g.StrideW) - g.PadW;
                         var (jLo, jHi) = Clip(iw0, g.KernelW, g.DilationW, g.Width);
                         int o = outBase + (oh * g.OutWidth) + ow;
@@ -63,6 +78,17 @@ internal static class PoolKernels
         {
             float* top = (float*)px + input;
             return PairPooling.Row(top, top + g.Width, g.OutWidth, max, (float*)py + output, pi is null ? null : (float*)pi + output);
+        }
+    }
+
+    /// <summary>Outputs [first, returned) of output row <paramref name="oh"/> of plane <paramref name="plane"/> through <see cref="RowPooling"/> (T is float).</summary>
+    private static unsafe int RowsOfWindows<T>(T[] x, T[] y, T[]? indices, bool max, in ConvGeometry g, long plane, int oh, int ih0, int iLo, int iHi, int first, int last)
+        where T : unmanaged
+    {
+        long output = (plane * g.OutPlane) + ((long)oh * g.OutWidth);
+        fixed (T* px = x, py = y, pi = indices)
+        {
+            return RowPooling.Row((float*)px + (plane * g.Height * g.Width), g, ih0, iLo, iHi, first, last, max, (float*)py + output, pi is null ? null : (float*)pi + output);
         }
     }
 

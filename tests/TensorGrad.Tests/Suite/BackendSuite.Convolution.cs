@@ -296,6 +296,81 @@ public abstract partial class BackendSuite
         AssertClose(quarters, z.Grad!.ToArray());
     }
 
+    [Theory]
+    [InlineData(3, 2, 1, 45)]  // ResNet's stem pooling
+    [InlineData(3, 2, 1, 40)]
+    [InlineData(3, 1, 1, 45)]
+    [InlineData(3, 1, 1, 41)]  // the last eight inside the columns end at the border
+    [InlineData(2, 1, 0, 41)]
+    [InlineData(5, 2, 2, 45)]
+    [InlineData(3, 2, 0, 38)]
+    public void Float_pooling_of_wide_rows_matches_a_per_window_reference(int kernel, int stride, int padding, int w)
+    {
+        // Rows wide enough for the CPU's eight-outputs-at-a-time path on the windows inside the
+        // columns, with the border windows beside them; values on a coarse grid so windows hold
+        // ties, and a NaN inside the image.
+        int h = 9, planes = 4;
+        var r = new Random((kernel * 100) + (stride * 10) + padding);
+        var values = Enumerable.Range(0, planes * h * w).Select(_ => MathF.Round((float)r.NextDouble() * 4) / 4).ToArray();
+        values[(4 * w) + 20] = float.NaN;
+        var x = T(values, 1, planes, h, w);
+        x.RequiresGrad = true;
+        int oh = ((h + (2 * padding) - kernel) / stride) + 1, ow = ((w + (2 * padding) - kernel) / stride) + 1;
+        var expectedMax = new double[planes * oh * ow];
+        var expectedAverage = new double[planes * oh * ow];
+        var firstMaxima = new double[values.Length];
+        for (int plane = 0; plane < planes; plane++)
+        {
+            for (int i = 0; i < oh; i++)
+            {
+                for (int j = 0; j < ow; j++)
+                {
+                    int best = -1;
+                    double sum = 0;
+                    for (int a = 0; a < kernel; a++)
+                    {
+                        for (int b = 0; b < kernel; b++)
+                        {
+                            int row = (i * stride) - padding + a, column = (j * stride) - padding + b;
+                            if (row < 0 || row >= h || column < 0 || column >= w)
+                            {
+                                continue;
+                            }
+
+                            int at = (plane * h * w) + (row * w) + column;
+                            sum += values[at];
+                            if (best < 0 || values[at] > values[best] || (float.IsNaN(values[at]) && !float.IsNaN(values[best])))
+                            {
+                                best = at;
+                            }
+                        }
+                    }
+
+                    int o = (plane * oh * ow) + (i * ow) + j;
+                    expectedMax[o] = values[best];
+                    expectedAverage[o] = sum / (kernel * kernel);
+                    firstMaxima[best] += 1;
+                }
+            }
+        }
+
+        float[] max = [], average = [];
+        Recorded(() =>
+        {
+            var y = x.MaxPool2d(kernel, stride, padding);
+            max = y.ToArray();
+            y.Sum().Backward();
+            average = x.AvgPool2d(kernel, stride, padding).ToArray();
+        });
+
+        Assert.Equal(expectedMax.Select(double.IsNaN), max.Select(float.IsNaN));
+        Assert.Contains(max, float.IsNaN);
+        AssertClose([.. expectedMax.Select(v => double.IsNaN(v) ? 0 : v)], [.. max.Select(v => float.IsNaN(v) ? 0 : v)]);
+        Assert.Equal(expectedAverage.Select(double.IsNaN), average.Select(float.IsNaN));
+        AssertClose([.. expectedAverage.Select(v => double.IsNaN(v) ? 0 : v)], [.. average.Select(v => float.IsNaN(v) ? 0 : v)], 1e-6);
+        AssertClose(firstMaxima, x.Grad!.ToArray());
+    }
+
     [Fact]
     public void Adaptive_average_pooling_averages_each_channel_or_equal_windows()
     {

@@ -9,7 +9,7 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// pooling and average pooling have their own loops. Float 2×2 windows at stride 2 go eight or
 /// four at a time through <see cref="PairPooling"/>, forward and backward; other windows at
 /// stride 1 or 2 pool eight outputs of a row at a time through <see cref="RowPooling"/> where
-/// they lie within the image's columns. Max pooling keeps each window's first maximum as the
+/// they lie within the image's columns (forward, and the average's backward). Max pooling keeps each window's first maximum as the
 /// window position i·KernelW + j; NaN propagates as in PyTorch.
 /// </summary>
 internal static class PoolKernels
@@ -104,6 +104,16 @@ internal static class PoolKernels
         }
     }
 
+    /// <summary>The average pooling's input gradient of outputs [first, returned) of output row <paramref name="oh"/> through <see cref="RowPooling"/> (T is float).</summary>
+    private static unsafe int RowsOfSharesBackward<T>(T[] gradY, T[] gradX, in ConvGeometry g, long plane, int oh, int ih0, int iLo, int iHi, int first, int last)
+        where T : unmanaged
+    {
+        fixed (T* pgy = gradY, pgx = gradX)
+        {
+            return RowPooling.RowBackward((float*)pgx + (plane * g.Height * g.Width), g, ih0, iLo, iHi, first, last, (float*)pgy + (plane * g.OutPlane) + ((long)oh * g.OutWidth));
+        }
+    }
+
     public static void Backward<T>(PoolKind kind, T[] gradY, T[]? indices, in ConvGeometry geometry, T[] gradX)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -115,6 +125,8 @@ internal static class PoolKernels
             int planeSize = g.Height * g.Width;
             T scale = T.One / T.CreateTruncating(g.KernelH * g.KernelW);
             bool pairs = typeof(T) == typeof(float) && PairPooling.Applies(g);
+            bool rows = typeof(T) == typeof(float) && !pairs && !s.Max && RowPooling.Applies(g);
+            var (interior, interiorEnd) = rows ? RowPooling.Span(g) : (g.OutWidth, g.OutWidth);
             for (long p = start; p < end; p++)
             {
                 // Cleared unless the pair kernel writes every value; the per-window loop adds.
@@ -132,6 +144,16 @@ internal static class PoolKernels
                     int first = pairs ? PairRowBackward(s.GY, s.I, s.GX, s.Max, g, p, oh) : 0;
                     for (int ow = first; ow < g.OutWidth; ow++)
                     {
+                        if (ow == interior)
+                        {
+                            // The average's shares for the windows within the columns, eight outputs at a time.
+                            ow = RowsOfSharesBackward(s.GY, s.GX, g, p, oh, ih0, iLo, iHi, interior, interiorEnd);
+                            if (ow == g.OutWidth)
+                            {
+                                break;
+                            }
+                        }
+
                         int o = outBase + (oh * g.OutWidth) + ow;
                         int iw0 = (ow * g.StrideW) - g.PadW;
                         if (s.Max)

@@ -10,7 +10,8 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// outputs' values are one load (stride 1) or the even columns of two (stride 2). Only outputs
 /// whose windows lie within the image's columns go this way (the rows of a window are clipped by
 /// the caller); the taps are taken in the per-window loop's order, so the values, the first
-/// maxima and the sums are those of <see cref="PoolKernels"/>' loop.
+/// maxima and the sums are those of <see cref="PoolKernels"/>' loop. The average pooling's
+/// gradient goes back the same way (the max pooling's, through its stored positions, does not).
 /// </summary>
 internal static unsafe class RowPooling
 {
@@ -81,6 +82,43 @@ internal static unsafe class RowPooling
         }
 
         return ow;
+    }
+
+    /// <summary>
+    /// The average pooling's input gradient for outputs [first, returned) of one output row: each
+    /// output's share (its gradient over the window size) added to every value of its window, in
+    /// window rows [iLo, iHi) from plane row <paramref name="ih0"/>. Eight outputs at a time (at
+    /// stride 2 the shares go to the even columns of sixteen), a whole row of outputs per tap, so
+    /// no add reads what the one before it has just stored; stops before <paramref name="last"/>.
+    /// </summary>
+    public static int RowBackward(float* gradPlane, in ConvGeometry g, int ih0, int iLo, int iHi, int first, int last, float* gradY)
+    {
+        int s = g.StrideW, end = first + ((last - first) / Lanes * Lanes);
+        var scale = Vector256.Create(1f / (g.KernelH * g.KernelW));
+        for (int i = iLo; i < iHi; i++)
+        {
+            float* row = gradPlane + ((long)(ih0 + (i * g.DilationH)) * g.Width) - g.PadW;
+            for (int j = 0; j < g.KernelW; j++)
+            {
+                for (int ow = first; ow < end; ow += Lanes)
+                {
+                    var share = Avx.LoadVector256(gradY + ow) * scale;
+                    float* target = row + (ow * s) + j;
+                    if (s == 1)
+                    {
+                        Avx.Store(target, Avx.LoadVector256(target) + share);
+                        continue;
+                    }
+
+                    var low = Avx.UnpackLow(share, Vector256<float>.Zero);
+                    var high = Avx.UnpackHigh(share, Vector256<float>.Zero);
+                    Avx.Store(target, Avx.LoadVector256(target) + Avx.Permute2x128(low, high, 0x20));
+                    Avx.Store(target + Lanes, Avx.LoadVector256(target + Lanes) + Avx.Permute2x128(low, high, 0x31));
+                }
+            }
+        }
+
+        return end;
     }
 
     // The even columns of sixteen consecutive values, in order.

@@ -308,7 +308,8 @@ public abstract partial class BackendSuite
     {
         // Rows wide enough for the CPU's eight-outputs-at-a-time path on the windows inside the
         // columns, with the border windows beside them; values on a coarse grid so windows hold
-        // ties, and a NaN inside the image.
+        // ties, and a NaN inside the image. Each output has its own gradient: the maximum's goes to its
+        // window's first maximum, the average's in equal shares to every value of its window.
         int h = 9, planes = 4;
         var r = new Random((kernel * 100) + (stride * 10) + padding);
         var values = Enumerable.Range(0, planes * h * w).Select(_ => MathF.Round((float)r.NextDouble() * 4) / 4).ToArray();
@@ -316,9 +317,11 @@ public abstract partial class BackendSuite
         var x = T(values, 1, planes, h, w);
         x.RequiresGrad = true;
         int oh = ((h + (2 * padding) - kernel) / stride) + 1, ow = ((w + (2 * padding) - kernel) / stride) + 1;
+        var gradients = Enumerable.Range(0, planes * oh * ow).Select(_ => (float)r.NextDouble() - 0.5f).ToArray();
         var expectedMax = new double[planes * oh * ow];
         var expectedAverage = new double[planes * oh * ow];
         var firstMaxima = new double[values.Length];
+        var shares = new double[values.Length];
         for (int plane = 0; plane < planes; plane++)
         {
             for (int i = 0; i < oh; i++)
@@ -349,18 +352,34 @@ public abstract partial class BackendSuite
                     int o = (plane * oh * ow) + (i * ow) + j;
                     expectedMax[o] = values[best];
                     expectedAverage[o] = sum / (kernel * kernel);
-                    firstMaxima[best] += 1;
+                    firstMaxima[best] += gradients[o];
+                    for (int a = 0; a < kernel; a++)
+                    {
+                        for (int b = 0; b < kernel; b++)
+                        {
+                            int row = (i * stride) - padding + a, column = (j * stride) - padding + b;
+                            if (row >= 0 && row < h && column >= 0 && column < w)
+                            {
+                                shares[(plane * h * w) + (row * w) + column] += gradients[o] / (double)(kernel * kernel);
+                            }
+                        }
+                    }
                 }
             }
         }
 
+        var z = T(values, 1, planes, h, w);
+        z.RequiresGrad = true;
         float[] max = [], average = [];
         Recorded(() =>
         {
+            var gy = T(gradients, 1, planes, oh, ow);
             var y = x.MaxPool2d(kernel, stride, padding);
             max = y.ToArray();
-            y.Sum().Backward();
-            average = x.AvgPool2d(kernel, stride, padding).ToArray();
+            (y * gy).Sum().Backward();
+            var mean = z.AvgPool2d(kernel, stride, padding);
+            average = mean.ToArray();
+            (mean * gy).Sum().Backward();
         });
 
         Assert.Equal(expectedMax.Select(double.IsNaN), max.Select(float.IsNaN));
@@ -368,7 +387,8 @@ public abstract partial class BackendSuite
         AssertClose([.. expectedMax.Select(v => double.IsNaN(v) ? 0 : v)], [.. max.Select(v => float.IsNaN(v) ? 0 : v)]);
         Assert.Equal(expectedAverage.Select(double.IsNaN), average.Select(float.IsNaN));
         AssertClose([.. expectedAverage.Select(v => double.IsNaN(v) ? 0 : v)], [.. average.Select(v => float.IsNaN(v) ? 0 : v)], 1e-6);
-        AssertClose(firstMaxima, x.Grad!.ToArray());
+        AssertClose(firstMaxima, x.Grad!.ToArray(), 1e-6);
+        AssertClose(shares, z.Grad!.ToArray(), 1e-6);
     }
 
     [Fact]

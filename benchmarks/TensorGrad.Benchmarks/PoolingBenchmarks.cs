@@ -52,24 +52,17 @@ public class PoolingBenchmarks : DeviceBenchmark
     }
 
     [Benchmark]
-    public void MaxPool3x3Stride2Backward()
-    {
-        using (var tape = Tape.Begin())
-        {
-            leaf.MaxPool2d(3, 2, 1).Sum().Backward();
-        }
-
-        leaf.Grad?.Dispose();
-        leaf.Grad = null;
-        Synchronize();
-    }
+    public void MaxPool3x3Stride2Backward() => Backward(static t => t.MaxPool2d(3, 2, 1));
 
     [Benchmark]
-    public void AvgPool3x3Stride1Backward()
+    public void AvgPool3x3Stride1Backward() => Backward(static t => t.AvgPool2d(3, 1, 1));
+
+    // The pooling, a sum and the backward pass on a tape; the gradient is released afterwards.
+    private void Backward(Func<Tensor, Tensor> pool)
     {
         using (var tape = Tape.Begin())
         {
-            leaf.AvgPool2d(3, 1, 1).Sum().Backward();
+            pool(leaf).Sum().Backward();
         }
 
         leaf.Grad?.Dispose();

@@ -127,6 +127,12 @@ internal static class PoolKernels
             bool pairs = typeof(T) == typeof(float) && PairPooling.Applies(g);
             bool rows = typeof(T) == typeof(float) && !pairs && !s.Max && RowPooling.Applies(g);
             var (interior, interiorEnd) = rows ? RowPooling.Span(g) : (g.OutWidth, g.OutWidth);
+            Span<int> offsets = stackalloc int[g.KernelH * g.KernelW];
+            for (int k = 0; k < offsets.Length; k++)
+            {
+                offsets[k] = (k / g.KernelW * g.DilationH * g.Width) + (k % g.KernelW * g.DilationW);
+            }
+
             for (long p = start; p < end; p++)
             {
                 // Cleared unless the pair kernel writes every value; the per-window loop adds.
@@ -158,11 +164,11 @@ internal static class PoolKernels
                         int iw0 = (ow * g.StrideW) - g.PadW;
                         if (s.Max)
                         {
-                            var (i, j) = Position(int.CreateTruncating(s.I![o]), g.KernelW);
-                            int ih = ih0 + (i * g.DilationH), iw = iw0 + (j * g.DilationW);
-                            if ((uint)ih < (uint)g.Height && (uint)iw < (uint)g.Width)
+                            // The window position the forward pass kept, as an offset from the window's corner.
+                            int position = int.CreateTruncating(s.I![o]);
+                            if ((uint)position < (uint)offsets.Length)
                             {
-                                plane[(ih * g.Width) + iw] += s.GY[o];
+                                plane[(ih0 * g.Width) + iw0 + offsets[position]] += s.GY[o];
                             }
 
                             continue;
@@ -183,10 +189,6 @@ internal static class PoolKernels
             }
         });
     }
-
-    /// <summary>Row and column of window position i·width + j: shifts for a power-of-two width (2×2 windows), a division otherwise.</summary>
-    private static (int I, int J) Position(int position, int width) =>
-        BitOperations.IsPow2(width) ? (position >> BitOperations.Log2((uint)width), position & (width - 1)) : Math.DivRem(position, width);
 
     /// <summary>The kernel positions [lo, hi) of a window starting at <paramref name="origin"/> that fall inside [0, size).</summary>
     private static (int Lo, int Hi) Clip(int origin, int kernel, int dilation, int size)

@@ -9,8 +9,8 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// pooling and average pooling have their own loops. Float 2×2 windows at stride 2 go eight or
 /// four at a time through <see cref="PairPooling"/>, forward and backward; other windows at
 /// stride 1 or 2 pool eight outputs of a row at a time through <see cref="RowPooling"/> where
-/// they lie within the image's columns (forward, and the average's backward). Max pooling keeps each window's first maximum as the
-/// window position i·KernelW + j; NaN propagates as in PyTorch.
+/// they lie within the image's columns (forward, and the average's backward). Max pooling keeps
+/// each window's first maximum as the window position i·KernelW + j; NaN propagates as in PyTorch.
 /// </summary>
 internal static class PoolKernels
 {
@@ -127,10 +127,11 @@ internal static class PoolKernels
             bool pairs = typeof(T) == typeof(float) && PairPooling.Applies(g);
             bool rows = typeof(T) == typeof(float) && !pairs && !s.Max && RowPooling.Applies(g);
             var (interior, interiorEnd) = rows ? RowPooling.Span(g) : (g.OutWidth, g.OutWidth);
-            Span<int> offsets = stackalloc int[g.KernelH * g.KernelW];
-            for (int k = 0; k < offsets.Length; k++)
+            // Each window position's row and column from the window's corner, so no output divides its position.
+            Span<int> down = stackalloc int[g.KernelH * g.KernelW], across = stackalloc int[g.KernelH * g.KernelW];
+            for (int k = 0; k < down.Length; k++)
             {
-                offsets[k] = (k / g.KernelW * g.DilationH * g.Width) + (k % g.KernelW * g.DilationW);
+                (down[k], across[k]) = (k / g.KernelW * g.DilationH, k % g.KernelW * g.DilationW);
             }
 
             for (long p = start; p < end; p++)
@@ -164,11 +165,17 @@ internal static class PoolKernels
                         int iw0 = (ow * g.StrideW) - g.PadW;
                         if (s.Max)
                         {
-                            // The window position the forward pass kept, as an offset from the window's corner.
+                            // The window position the forward pass kept; a window of -∞ alone keeps its first, which may lie in the padding.
                             int position = int.CreateTruncating(s.I![o]);
-                            if ((uint)position < (uint)offsets.Length)
+                            if ((uint)position >= (uint)down.Length)
                             {
-                                plane[(ih0 * g.Width) + iw0 + offsets[position]] += s.GY[o];
+                                continue;
+                            }
+
+                            int ih = ih0 + down[position], iw = iw0 + across[position];
+                            if ((uint)ih < (uint)g.Height && (uint)iw < (uint)g.Width)
+                            {
+                                plane[(ih * g.Width) + iw] += s.GY[o];
                             }
 
                             continue;

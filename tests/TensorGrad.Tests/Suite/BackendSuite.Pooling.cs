@@ -221,4 +221,22 @@ public abstract partial class BackendSuite
         AssertGradients(t => t[0].AdaptiveAvgPool2d(1), x);
         Assert.Throws<ArgumentException>(() => x.AdaptiveAvgPool2d(5));
     }
+
+    [Fact]
+    public void Max_pooling_of_a_window_of_minus_infinity_sends_nothing_into_the_padding()
+    {
+        // Every value is -∞, so no tap beats the first and each window keeps its first position;
+        // at the top and left borders that position lies in the padding, whose gradient is
+        // dropped: it must not land on another row's values (the last row and column are no
+        // window's first position).
+        var x = T([.. Enumerable.Repeat(float.NegativeInfinity, 2 * 5 * 20)], 1, 2, 5, 20);
+        x.RequiresGrad = true;
+        Recorded(() => x.MaxPool2d(3, 1, 1).Sum().Backward());
+        var grad = x.Grad!.ToArray();
+        for (int at = 0; at < grad.Length; at++)
+        {
+            int row = at % 100 / 20, column = at % 20;
+            Assert.Equal(row < 4 && column < 19 ? 1f : 0f, grad[at]);
+        }
+    }
 }

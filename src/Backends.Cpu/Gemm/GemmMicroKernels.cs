@@ -73,7 +73,7 @@ internal static unsafe class GemmMicroKernels
     /// window from a padded image), op(B) a packed panel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void KernelRows512<T>(T** rows, int* offsets, int kc, T* b, T* dst, int ldd, T alpha, T beta)
+    public static void KernelRows512<T>(T** rows, long* offsets, int kc, T* b, T* dst, int ldd, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector512<T>.Count;
@@ -83,7 +83,7 @@ internal static unsafe class GemmMicroKernels
         Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < kc; p++)
         {
-            int o = offsets[p];
+            long o = offsets[p];
             Vector512<T> b0 = Vector512.Load(b);
             Vector512<T> b1 = Vector512.Load(b + w);
             Vector512<T> x = Vector512.Create(a0[o]);

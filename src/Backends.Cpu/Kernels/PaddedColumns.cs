@@ -7,7 +7,7 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// <summary>
 /// The transpose of <see cref="PaddedRows{T}"/>'s column matrix as a GEMM panel source, for the
 /// weight gradient: row k of op(B) is wide output position k, column (c, i, j) the run of the
-/// copies that <see cref="PaddedLayout.Row"/> places. Float panels are filled with 8×8 register
+/// copies that <see cref="PaddedLayout.RowOffsets"/> places. Float panels are filled with 8×8 register
 /// transposes of eight runs at a time.
 /// </summary>
 internal readonly unsafe struct PaddedColumns<T>(T* copies, PaddedLayout layout, ConvGeometry g) : IPanelSource<T>

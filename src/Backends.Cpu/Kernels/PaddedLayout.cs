@@ -34,7 +34,23 @@ internal readonly record struct PaddedLayout(int Copies, int Height, int Width, 
     /// <summary>Elements of the copies.</summary>
     public long Size(in ConvGeometry g) => (long)Copies * g.GroupChannels * Height * Width;
 
-    /// <summary>The offset of the run of column matrix row (c, i, j).</summary>
-    public long Row(in ConvGeometry g, int c, int i, int j) =>
-        (j * CopyStride) + ((((long)c * Height) + ((long)i * g.DilationH)) * Width) + (j * ColumnStep);
+    /// <summary>offsets[r] = where the run of column matrix row p0 + r, row (c, i, j), starts in the copies.</summary>
+    public void RowOffsets(in ConvGeometry g, int p0, Span<long> offsets)
+    {
+        int window = g.KernelH * g.KernelW;
+        int c = p0 / window, i = p0 % window / g.KernelW, j = p0 % g.KernelW;
+        for (int r = 0; r < offsets.Length; r++)
+        {
+            offsets[r] = (j * CopyStride) + ((((long)c * Height) + ((long)i * g.DilationH)) * Width) + (j * ColumnStep);
+            if (++j == g.KernelW)
+            {
+                j = 0;
+                if (++i == g.KernelH)
+                {
+                    i = 0;
+                    c++;
+                }
+            }
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// <summary>
 /// The column matrix of a stride-1 convolution over padded copies of the image (see
 /// <see cref="PaddedConvolution"/>) as a GEMM panel source: row (c, i, j) is the run of the
-/// copies that <see cref="PaddedLayout.Row"/> places. With Vector512 the micro-kernel reads these
+/// copies that <see cref="PaddedLayout.RowOffsets"/> places. With Vector512 the micro-kernel reads these
 /// runs where they lie (<see cref="Direct"/>); otherwise they are packed.
 /// </summary>
 internal readonly unsafe struct PaddedRows<T>(T* copies, PaddedLayout layout, ConvGeometry g) : IPanelSource<T>
@@ -18,20 +18,11 @@ internal readonly unsafe struct PaddedRows<T>(T* copies, PaddedLayout layout, Co
     /// <inheritdoc />
     public void Rows(int p0, int count, T** rows)
     {
-        int window = g.KernelH * g.KernelW;
-        int c = p0 / window, i = p0 % window / g.KernelW, j = p0 % g.KernelW;
+        Span<long> offsets = stackalloc long[count];
+        layout.RowOffsets(g, p0, offsets);
         for (int r = 0; r < count; r++)
         {
-            rows[r] = copies + layout.Row(g, c, i, j);
-            if (++j == g.KernelW)
-            {
-                j = 0;
-                if (++i == g.KernelH)
-                {
-                    i = 0;
-                    c++;
-                }
-            }
+            rows[r] = copies + offsets[r];
         }
     }
 

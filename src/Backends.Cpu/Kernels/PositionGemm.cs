@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TensorGrad.Backends.Cpu.Gemm;
@@ -20,7 +21,7 @@ internal static unsafe class PositionGemm
 
     /// <summary>Whether the convolution is computed this way.</summary>
     public static bool Applies(in ConvGeometry g) =>
-        Vector512.IsHardwareAccelerated && g.GroupOutChannels % 32 == 0 && PaddedLayout.For(g).Size(g) < int.MaxValue;
+        Vector512.IsHardwareAccelerated && g.GroupOutChannels % 32 == 0;
 
     /// <summary>Elements of the kernel packed by <see cref="Pack{T}"/>: all its columns in panels of a register tile's width.</summary>
     public static long PackedSize(in ConvGeometry g) => (long)g.GroupOutChannels * g.ColumnRows;
@@ -48,13 +49,13 @@ internal static unsafe class PositionGemm
     {
         int nr = 2 * Vector512<T>.Count, k = g.ColumnRows, outs = g.GroupOutChannels, positions = g.OutPlane;
         int slices = (k + CpuGemm.Blocking<T>.Kc - 1) / CpuGemm.Blocking<T>.Kc, kcStep = (k + slices - 1) / slices;
-        int* offsets = stackalloc int[kcStep];
+        long* offsets = stackalloc long[kcStep];
         T** rows = stackalloc T*[Rows];
         T* tile = stackalloc T[Rows * nr];
         for (int pc = 0; pc < k; pc += kcStep)
         {
             int kc = Math.Min(kcStep, k - pc);
-            Offsets(layout, g, pc, kc, offsets);
+            layout.RowOffsets(g, pc, new Span<long>(offsets, kc));
             T beta = pc == 0 ? T.Zero : T.One;
             for (int jr = 0; jr < outs; jr += nr)
             {
@@ -121,27 +122,7 @@ internal static unsafe class PositionGemm
             if (!bias.IsEmpty)
             {
                 var span = new Span<T>(plane, positions);
-                System.Numerics.Tensors.TensorPrimitives.Add(span, bias[o], span);
-            }
-        }
-    }
-
-    /// <summary>offsets[r] = the offset of column matrix row pc + r in the copies (<see cref="PaddedLayout.Row"/>).</summary>
-    private static void Offsets(in PaddedLayout layout, in ConvGeometry g, int pc, int kc, int* offsets)
-    {
-        int window = g.KernelH * g.KernelW;
-        int c = pc / window, i = pc % window / g.KernelW, j = pc % g.KernelW;
-        for (int r = 0; r < kc; r++)
-        {
-            offsets[r] = (int)layout.Row(g, c, i, j);
-            if (++j == g.KernelW)
-            {
-                j = 0;
-                if (++i == g.KernelH)
-                {
-                    i = 0;
-                    c++;
-                }
+                TensorPrimitives.Add(span, bias[o], span);
             }
         }
     }

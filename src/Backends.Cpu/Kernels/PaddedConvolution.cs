@@ -36,11 +36,15 @@ internal static unsafe class PaddedConvolution
         }
     }
 
-    /// <summary>Scratch elements <see cref="Run{T}"/> needs: the copies, their slack, and the product.</summary>
+    /// <summary>
+    /// Scratch elements <see cref="Run{T}"/> and <see cref="WeightGradient{T}"/> need: the copies,
+    /// their slack, and the product (or <see cref="PositionGemm"/>'s scratch).
+    /// </summary>
     public static long Scratch(in ConvGeometry g)
     {
         var layout = PaddedLayout.For(g);
-        return layout.Size(g) + Slack(g, layout) + ((long)g.GroupOutChannels * g.OutHeight * layout.Width);
+        long product = (long)g.GroupOutChannels * g.OutHeight * layout.Width;
+        return layout.Size(g) + Slack(g, layout) + Math.Max(product, PositionGemm.Scratch(g));
     }
 
     /// <summary>
@@ -57,8 +61,7 @@ internal static unsafe class PaddedConvolution
         T* product = Prepare(image, g, layout, scratch);
         if (PositionGemm.Applies(g))
         {
-            PositionGemm.Run(scratch, layout, g, packedA, product);
-            PositionGemm.TransposeOut(product, g, output, bias);
+            PositionGemm.Run(scratch, layout, g, packedA, output, bias, product);
             return;
         }
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TensorGrad.Backends.Cpu.Gemm;
@@ -12,7 +11,7 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// position p's window, read where it lies in the padded copies (position p's start plus the
 /// offset of column (c, i, j); <see cref="GemmMicroKernels.KernelRows512{T}"/>), and the kernel
 /// is packed once per call. Every row is a real output position, so no extra column of a wide
-/// copy and no ragged register tile is computed; the product is transposed into the NCHW output.
+/// copy and no ragged register tile is computed; each tile is transposed into the NCHW output.
 /// Used with Vector512 for groups of a multiple of 32 output channels (whole register tiles).
 /// </summary>
 internal static unsafe class PositionGemm
@@ -40,89 +39,85 @@ internal static unsafe class PositionGemm
         }
     }
 
+    /// <summary>Scratch elements <see cref="Run{T}"/> needs: the offset of every kernel column, as long.</summary>
+    public static long Scratch(in ConvGeometry g) => 2L * g.ColumnRows;
+
     /// <summary>
-    /// product[p, o] = Σ_k copies[start(p) + offset(k)] · kernel[o, k] for the OutPlane positions
-    /// and GroupOutChannels output channels (row stride GroupOutChannels).
+    /// output[o, p] = Σ_k copies[start(p) + offset(k)] · kernel[o, k] (+ bias[o]) for the OutPlane
+    /// positions and GroupOutChannels output channels of one group (NCHW planes): each register
+    /// tile of 8 positions × NR channels takes the whole depth in one pass and goes through a small
+    /// tile into the planes, transposed, with the bias, so the product is written once.
+    /// <paramref name="scratch"/> holds <see cref="Scratch"/> elements.
     /// </summary>
-    public static void Run<T>(T* copies, in PaddedLayout layout, in ConvGeometry g, T* packed, T* product)
+    public static void Run<T>(T* copies, in PaddedLayout layout, in ConvGeometry g, T* packed, T* output, ReadOnlySpan<T> bias, T* scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int nr = 2 * Vector512<T>.Count, k = g.ColumnRows, outs = g.GroupOutChannels, positions = g.OutPlane;
-        int slices = (k + CpuGemm.Blocking<T>.Kc - 1) / CpuGemm.Blocking<T>.Kc, kcStep = (k + slices - 1) / slices;
-        long* offsets = stackalloc long[kcStep];
+        int nr = 2 * Vector512<T>.Count, k = g.ColumnRows, positions = g.OutPlane;
+        long* offsets = (long*)scratch;
+        layout.RowOffsets(g, 0, new Span<long>(offsets, k));
         T** rows = stackalloc T*[Rows];
         T* tile = stackalloc T[Rows * nr];
-        for (int pc = 0; pc < k; pc += kcStep)
+        T* tileBias = stackalloc T[nr];
+        for (int jr = 0; jr < g.GroupOutChannels; jr += nr)
         {
-            int kc = Math.Min(kcStep, k - pc);
-            layout.RowOffsets(g, pc, new Span<long>(offsets, kc));
-            T beta = pc == 0 ? T.Zero : T.One;
-            for (int jr = 0; jr < outs; jr += nr)
+            for (int o = 0; o < nr; o++)
             {
-                T* panel = packed + ((long)jr * k) + ((long)pc * nr);
-                int oh = 0, ow = 0;
-                for (int p0 = 0; p0 < positions; p0 += Rows)
-                {
-                    // Each position's window starts at its row and column of the copies; a ragged
-                    // last block reads its last position again and keeps only its own rows.
-                    int count = Math.Min(Rows, positions - p0);
-                    for (int r = 0; r < Rows; r++)
-                    {
-                        rows[r] = r < count ? copies + ((long)oh * layout.Width) + ow : rows[count - 1];
-                        if (r < count && ++ow == g.OutWidth)
-                        {
-                            ow = 0;
-                            oh++;
-                        }
-                    }
+                tileBias[o] = bias.IsEmpty ? T.Zero : bias[jr + o];
+            }
 
-                    T* target = product + ((long)p0 * outs) + jr;
-                    if (count == Rows)
+            T* panel = packed + ((long)jr * k);
+            T* planes = output + ((long)jr * positions);
+            int oh = 0, ow = 0;
+            for (int p0 = 0; p0 < positions; p0 += Rows)
+            {
+                // Each position's window starts at its row and column of the copies; a ragged
+                // last block reads its last position again and keeps only its own rows.
+                int count = Math.Min(Rows, positions - p0);
+                for (int r = 0; r < Rows; r++)
+                {
+                    rows[r] = r < count ? copies + ((long)oh * layout.Width) + ow : rows[count - 1];
+                    if (r < count && ++ow == g.OutWidth)
                     {
-                        GemmMicroKernels.KernelRows512(rows, offsets, kc, panel, target, outs, T.One, beta);
-                    }
-                    else
-                    {
-                        GemmMicroKernels.KernelRows512(rows, offsets, kc, panel, tile, nr, T.One, T.Zero);
-                        GemmMicroKernels.WriteBack(tile, nr, target, outs, count, nr, T.One, beta);
+                        ow = 0;
+                        oh++;
                     }
                 }
+
+                GemmMicroKernels.KernelRows512(rows, offsets, k, panel, tile, nr, T.One, T.Zero);
+                StoreTransposed(tile, nr, tileBias, planes + p0, positions, count);
             }
         }
     }
 
     /// <summary>
-    /// output[o, p] = product[p, o] (+ bias[o]) for one group's GroupOutChannels planes of
-    /// OutPlane positions; float moves in 8×8 register transposes.
+    /// planes[o · stride + r] = tile[r · nr + o] + bias[o] for the tile's <paramref name="count"/>
+    /// positions r and nr channels o; a whole float tile moves in 8×8 register transposes.
     /// </summary>
-    public static void TransposeOut<T>(T* product, in ConvGeometry g, T* output, ReadOnlySpan<T> bias)
+    private static void StoreTransposed<T>(T* tile, int nr, T* bias, T* planes, int stride, int count)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int outs = g.GroupOutChannels, positions = g.OutPlane;
-        int p0 = 0;
-        if (typeof(T) == typeof(float) && Avx.IsSupported)
+        if (typeof(T) == typeof(float) && count == Rows && Avx.IsSupported)
         {
-            for (; p0 <= positions - 8; p0 += 8)
+            float* t = (float*)tile;
+            for (int o = 0; o < nr; o += 8)
             {
-                for (int o = 0; o < outs; o += 8)
-                {
-                    GemmPacking.Transpose8x8((float*)product + ((long)p0 * outs) + o, outs, (float*)output + ((long)o * positions) + p0, positions);
-                }
+                var b = Avx.LoadVector256((float*)bias + o);
+                GemmPacking.Transpose8x8(
+                    Avx.Add(Avx.LoadVector256(t + o), b), Avx.Add(Avx.LoadVector256(t + nr + o), b),
+                    Avx.Add(Avx.LoadVector256(t + (2 * nr) + o), b), Avx.Add(Avx.LoadVector256(t + (3 * nr) + o), b),
+                    Avx.Add(Avx.LoadVector256(t + (4 * nr) + o), b), Avx.Add(Avx.LoadVector256(t + (5 * nr) + o), b),
+                    Avx.Add(Avx.LoadVector256(t + (6 * nr) + o), b), Avx.Add(Avx.LoadVector256(t + (7 * nr) + o), b),
+                    (float*)planes + ((long)o * stride), stride);
             }
+
+            return;
         }
 
-        for (int o = 0; o < outs; o++)
+        for (int o = 0; o < nr; o++)
         {
-            T* plane = output + ((long)o * positions);
-            for (int p = p0; p < positions; p++)
+            for (int r = 0; r < count; r++)
             {
-                plane[p] = product[((long)p * outs) + o];
-            }
-
-            if (!bias.IsEmpty)
-            {
-                var span = new Span<T>(plane, positions);
-                TensorPrimitives.Add(span, bias[o], span);
+                planes[((long)o * stride) + r] = tile[(r * nr) + o] + bias[o];
             }
         }
     }

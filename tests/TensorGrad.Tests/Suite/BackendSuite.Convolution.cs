@@ -128,6 +128,28 @@ public abstract partial class BackendSuite
     }
 
     [Fact]
+    public void Double_convolution_with_32_outputs_matches_a_direct_reference()
+    {
+        // 32 double outputs make two register tiles of 16 for the CPU backend's position-major
+        // product, whose tiles go into the output planes element by element (float: transposes);
+        // 5×7 positions end in a ragged block of 3.
+        var r = new Random(32);
+        var x = Tensor.Rand(new Shape(2, 8, 5, 7), r, -1, 1, Device, DType.Float64);
+        x.RequiresGrad = true;
+        var weight = Tensor.Rand(new Shape(32, 8, 3, 3), r, -1, 1, Device, DType.Float64);
+        weight.RequiresGrad = true;
+        var bias = Tensor.Rand(new Shape(32), r, -1, 1, Device, DType.Float64);
+        Recorded(() =>
+        {
+            var y = x.Conv2d(weight, bias, 1, 1, 1, 1);
+            AssertClose(Reference.Conv2d(x, weight, bias, (1, 1), (1, 1), (1, 1), 1).Values, y.ToDoubleArray(), 1e-12);
+            var gy = Tensor.Rand(y.Shape, r, -1, 1, Device, DType.Float64);
+            (y * gy).Sum().Backward();
+            AssertClose(Reference.Conv2dInputGradient(x.Shape, weight, gy, (1, 1), (1, 1), (1, 1), 1), x.Grad!.ToDoubleArray(), 1e-12);
+        });
+    }
+
+    [Fact]
     public void Conv2d_gives_the_same_values_and_gradients_when_the_batch_runs_in_passes()
     {
         // The composite convolution (BackendBase, which the GPU backend runs) splits the batch into

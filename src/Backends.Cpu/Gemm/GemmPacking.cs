@@ -32,13 +32,25 @@ internal static unsafe class GemmPacking
 
         if (transA)
         {
-            // Stored k×m: each p contributes mr contiguous values.
+            // Stored k×m: each p contributes mr contiguous values, one vector for a whole 8-row panel.
             T* src = a + ((long)p0 * lda) + i0;
+            int bytes = mr == mrFull ? mr * sizeof(T) : 0;
             for (int p = 0; p < kc; p++, src += lda, dst += mrFull)
             {
-                for (int r = 0; r < mr; r++)
+                if (bytes == 32 && Vector256.IsHardwareAccelerated)
                 {
-                    dst[r] = src[r];
+                    Vector256.Load(src).Store(dst);
+                }
+                else if (bytes == 64 && Vector512.IsHardwareAccelerated)
+                {
+                    Vector512.Load(src).Store(dst);
+                }
+                else
+                {
+                    for (int r = 0; r < mr; r++)
+                    {
+                        dst[r] = src[r];
+                    }
                 }
             }
         }

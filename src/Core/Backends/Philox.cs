@@ -9,10 +9,10 @@ namespace TensorGrad.Backends;
 /// </summary>
 public static class Philox
 {
-    private const uint M0 = 0xD2511F53;
-    private const uint M1 = 0xCD9E8D57;
-    private const uint W0 = 0x9E3779B9;
-    private const uint W1 = 0xBB67AE85;
+    internal const uint M0 = 0xD2511F53;
+    internal const uint M1 = 0xCD9E8D57;
+    internal const uint W0 = 0x9E3779B9;
+    internal const uint W1 = 0xBB67AE85;
 
     /// <summary>The four words of Philox4x32-10 at counter (c0, c1, c2, c3) with key (k0, k1).</summary>
     public static PhiloxBlock Block(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1)

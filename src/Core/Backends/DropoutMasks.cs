@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -11,7 +12,8 @@ public static class DropoutMasks
     /// Fills <paramref name="mask"/> with 1 / (1 - p) or 0 for the words at
     /// <paramref name="offset"/> + i of the stream keyed by <paramref name="seed"/>
     /// (<paramref name="offset"/> is a multiple of 4, as <see cref="RandomStream.Take"/> gives).
-    /// With AVX2, four blocks are drawn at once (<see cref="FourBlocks"/>); the words are the same.
+    /// With AVX2, four blocks are drawn and decided at once (<see cref="FourBlocks"/>); the words
+    /// are the same.
     /// </summary>
     public static void Fill<T>(Span<T> mask, double p, ulong seed, ulong offset)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -22,14 +24,28 @@ public static class DropoutMasks
         int i = 0;
         if (Avx2.IsSupported)
         {
-            Span<ulong> words = stackalloc ulong[16];
+            var keepAt = Vector256.Create((int)threshold);
+            var scales = Vector256.Create(float.CreateTruncating(scale));
+            Span<int> keep = stackalloc int[16];
             for (; i <= mask.Length - 16; i += 16)
             {
-                FourBlocks(seed, firstBlock + (ulong)(i / 4), words);
+                // The 16 words in element order, each lane all ones where the element is kept.
+                (var first, var second) = FourBlocks(seed, firstBlock + (ulong)(i / 4));
+                first = Vector256.GreaterThanOrEqual((first >>> 8).AsInt32(), keepAt).AsUInt32();
+                second = Vector256.GreaterThanOrEqual((second >>> 8).AsInt32(), keepAt).AsUInt32();
+                if (typeof(T) == typeof(float))
+                {
+                    var target = MemoryMarshal.Cast<T, float>(mask.Slice(i, 16));
+                    (first.AsSingle() & scales).CopyTo(target);
+                    (second.AsSingle() & scales).CopyTo(target[8..]);
+                    continue;
+                }
+
+                first.AsInt32().CopyTo(keep);
+                second.AsInt32().CopyTo(keep[8..]);
                 for (int w = 0; w < 16; w++)
                 {
-                    // words holds word w % 4 of block w / 4 at (w % 4)·4 + w / 4.
-                    mask[i + w] = (uint)words[((w & 3) * 4) + (w >> 2)] >> 8 >= threshold ? scale : T.Zero;
+                    mask[i + w] = keep[w] != 0 ? scale : T.Zero;
                 }
             }
         }
@@ -47,11 +63,13 @@ public static class DropoutMasks
 
     /// <summary>
     /// Philox4x32-10 (<see cref="Philox.Block(ulong, ulong)"/>) of the blocks <paramref name="block"/>
-    /// to <paramref name="block"/> + 3 under <paramref name="seed"/>, one block per 64-bit lane, each
-    /// word in a lane's low half: word w of block b goes to <c>words[w·4 + b]</c> (AVX2).
+    /// to <paramref name="block"/> + 3 under <paramref name="seed"/>, as their 16 words in stream
+    /// order: blocks 0 and 1 in the first vector, 2 and 3 in the second (AVX2).
     /// </summary>
-    private static void FourBlocks(ulong seed, ulong block, Span<ulong> words)
+    private static (Vector256<uint> First, Vector256<uint> Second) FourBlocks(ulong seed, ulong block)
     {
+        // One block per 64-bit lane, each word in a lane's low half, so the 32×32 → 64-bit
+        // products of a round are vpmuludq.
         var low = Vector256.Create(0xFFFF_FFFFUL);
         var counter = Vector256.Create(block, block + 1, block + 2, block + 3);
         Vector256<ulong> c0 = counter & low, c1 = counter >>> 32, c2 = Vector256<ulong>.Zero, c3 = Vector256<ulong>.Zero;
@@ -60,7 +78,6 @@ public static class DropoutMasks
         uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
         for (int round = 0; round < 10; round++)
         {
-            // The even 32-bit lanes hold the words, so the 32×32 → 64-bit products are vpmuludq.
             var p0 = Avx2.Multiply(c0.AsUInt32(), m0);
             var p1 = Avx2.Multiply(c2.AsUInt32(), m1);
             var n0 = (p1 >>> 32) ^ c1 ^ Vector256.Create((ulong)k0);
@@ -73,9 +90,12 @@ public static class DropoutMasks
             k1 += Philox.W1;
         }
 
-        c0.CopyTo(words);
-        c1.CopyTo(words[4..]);
-        c2.CopyTo(words[8..]);
-        c3.CopyTo(words[12..]);
+        // Words 0, 1 and 2, 3 of each block side by side, then each block's four words together:
+        // a = [b0w0 b0w1 b1w0 b1w1 | b2w0 b2w1 b3w0 b3w1], b the same for words 2 and 3.
+        var a = (c0 | (c1 << 32)).AsUInt64();
+        var b = (c2 | (c3 << 32)).AsUInt64();
+        var even = Avx2.UnpackLow(a, b).AsUInt32();   // blocks 0 | 2
+        var odd = Avx2.UnpackHigh(a, b).AsUInt32();   // blocks 1 | 3
+        return (Avx2.Permute2x128(even, odd, 0x20), Avx2.Permute2x128(even, odd, 0x31));
     }
 }

@@ -14,6 +14,9 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// </summary>
 internal static class PoolKernels
 {
+    // Window positions whose row and column tables the backward pass keeps on the stack (8 KB).
+    private const int MaxStackPositions = 1024;
+
     public static void Forward<T>(PoolKind kind, T[] x, in ConvGeometry geometry, T[] y, T[]? indices)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -127,9 +130,12 @@ internal static class PoolKernels
             bool pairs = typeof(T) == typeof(float) && PairPooling.Applies(g);
             bool rows = typeof(T) == typeof(float) && !pairs && !s.Max && RowPooling.Applies(g);
             var (interior, interiorEnd) = rows ? RowPooling.Span(g) : (g.OutWidth, g.OutWidth);
-            // Each window position's row and column from the window's corner, so no output divides its position.
-            Span<int> down = stackalloc int[g.KernelH * g.KernelW], across = stackalloc int[g.KernelH * g.KernelW];
-            for (int k = 0; k < down.Length; k++)
+            // The max pooling's window positions as rows and columns from the window's corner, so no
+            // output divides its position; a large window (a global pooling) keeps them on the heap.
+            int window = s.Max ? g.KernelH * g.KernelW : 0;
+            Span<int> down = window <= MaxStackPositions ? stackalloc int[window] : new int[window];
+            Span<int> across = window <= MaxStackPositions ? stackalloc int[window] : new int[window];
+            for (int k = 0; k < window; k++)
             {
                 (down[k], across[k]) = (k / g.KernelW * g.DilationH, k % g.KernelW * g.DilationW);
             }

@@ -223,6 +223,39 @@ public abstract partial class BackendSuite
     }
 
     [Fact]
+    public void Global_max_pooling_sends_each_plane_gradient_to_its_first_maximum()
+    {
+        // One 40×40 window per plane: 1,600 window positions, more than the CPU backend keeps on the
+        // stack. Each plane's maximum (2, twice) lies at a different position, most past the 1,024th.
+        var r = new Random(40);
+        var values = new float[6 * 1600];
+        int[] maxima = [1599, 1234, 1025, 800, 1500, 37];
+        for (int plane = 0; plane < 6; plane++)
+        {
+            for (int i = 0; i < 1600; i++)
+            {
+                values[(plane * 1600) + i] = (float)((r.NextDouble() * 2) - 1);
+            }
+
+            values[(plane * 1600) + maxima[plane]] = 2;
+            values[(plane * 1600) + Math.Min(1599, maxima[plane] + 1)] = 2;
+        }
+
+        var x = T(values, 2, 3, 40, 40);
+        x.RequiresGrad = true;
+        Recorded(() => x.MaxPool2d(40).Sum().Backward());
+
+        var grad = x.Grad!.ToArray();
+        for (int plane = 0; plane < 6; plane++)
+        {
+            for (int i = 0; i < 1600; i++)
+            {
+                Assert.Equal(i == maxima[plane] ? 1f : 0f, grad[(plane * 1600) + i]);
+            }
+        }
+    }
+
+    [Fact]
     public void Max_pooling_of_a_window_of_minus_infinity_sends_nothing_into_the_padding()
     {
         // Every value is -∞, so no tap beats the first and each window keeps its first position;

@@ -140,13 +140,10 @@ public sealed partial class CpuBackend : BackendBase
         {
             base.Expand(x, xShape, y, yShape);
         }
-        else if (x.DType == DType.Float32)
-        {
-            LayoutKernels.Fill(F(y), F(x)[0]);
-        }
         else
         {
-            LayoutKernels.Fill(D(y), D(x)[0]);
+            // A float widened to double and back is the same float.
+            Fill(y, x.DType == DType.Float32 ? F(x)[0] : D(x)[0]);
         }
     }
 

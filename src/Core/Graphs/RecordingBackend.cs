@@ -6,8 +6,9 @@ namespace TensorGrad.Graphs;
 /// The backend that tensors hand out while a <see cref="KernelGraph"/> is being captured: each
 /// kernel runs on the real backend at once and is kept, as the same closure, for every replay.
 /// Releases wait for the graph, so no buffer a kernel touches goes back to the pool while the
-/// graph may still run; a later allocation of the capture may take one back. What a replay could not repeat (reading values to the host, uploading
-/// host data, optimizer steps whose scalars change each step) throws.
+/// graph may still run; a later allocation of the capture may take one back. What a replay could
+/// not repeat (reading values to the host, uploading host data, optimizer steps whose scalars
+/// change each step) throws.
 /// </summary>
 internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : IBackend
 {

@@ -209,10 +209,7 @@ internal static unsafe class GemmPacking
                 T* to = dst + ((long)p * nr);
                 if (width == nr)
                 {
-                    for (int k = 0; k < nr; k += Vector<T>.Count)
-                    {
-                        Vector.Load(from + k).Store(to + k);
-                    }
+                    CopyRun(from, to, nr);
                 }
                 else
                 {

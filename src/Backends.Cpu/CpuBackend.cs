@@ -253,36 +253,6 @@ public sealed partial class CpuBackend : BackendBase
     }
 
     /// <inheritdoc />
-    public override double SumOfSquares(DeviceBuffer x) =>
-        x.DType == DType.Float32 ? OptimizerKernels.SumOfSquares(F(x)) : OptimizerKernels.SumOfSquares(D(x));
-
-    /// <inheritdoc />
-    public override void SgdStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer? velocity, in SgdUpdate update)
-    {
-        if (parameter.DType == DType.Float32)
-        {
-            OptimizerKernels.Sgd(F(parameter), F(gradient), FOrNull(velocity), update);
-        }
-        else
-        {
-            OptimizerKernels.Sgd(D(parameter), D(gradient), DOrNull(velocity), update);
-        }
-    }
-
-    /// <inheritdoc />
-    public override void AdamStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update)
-    {
-        if (parameter.DType == DType.Float32)
-        {
-            OptimizerKernels.Adam(F(parameter), F(gradient), F(firstMoment), F(secondMoment), update);
-        }
-        else
-        {
-            OptimizerKernels.Adam(D(parameter), D(gradient), D(firstMoment), D(secondMoment), update);
-        }
-    }
-
-    /// <inheritdoc />
     public override void Gemm(bool transA, bool transB, int m, int n, int k, double alpha, DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c)
     {
         if (a.DType == DType.Float32)
@@ -373,6 +343,9 @@ public sealed partial class CpuBackend : BackendBase
     private static float[]? FOrNull(DeviceBuffer? buffer) => buffer is null ? null : F(buffer);
 
     private static double[]? DOrNull(DeviceBuffer? buffer) => buffer is null ? null : D(buffer);
+
+    private static T[] Elements<T>(DeviceBuffer buffer)
+        where T : unmanaged => (buffer as CpuBuffer<T> ?? throw Foreign(buffer)).Array;
 
     private static Span<float> Floats(DeviceBuffer buffer) => F(buffer);
 

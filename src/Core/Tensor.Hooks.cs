@@ -44,6 +44,19 @@ public sealed partial class Tensor
     /// <summary>True when post-accumulate hooks watch this leaf.</summary>
     internal bool HasGradientHooks => gradientHooks is { Count: > 0 };
 
+    /// <summary>The post-accumulate hooks that watch this leaf.</summary>
+    internal int GradientHookCount => gradientHooks?.Count ?? 0;
+
+    /// <summary>
+    /// The optimizer step that updates this leaf during the backward pass (set by
+    /// <see cref="Optim.Optimizer.StepInBackward"/>), which a linear layer may hand its weight
+    /// gradient unwritten (<see cref="Backprop.TryStepFromProduct"/>); null otherwise.
+    /// </summary>
+    internal IInBackwardStep? InBackwardStep { get; set; }
+
+    /// <summary>How many inputs of the current backward walk's nodes are this hooked leaf (set with <see cref="GradientFinalAt"/>).</summary>
+    internal int GradientContributions { get; set; }
+
     /// <summary>Position in the current backward walk after which this leaf's gradient is final.</summary>
     internal int GradientFinalAt { get; set; }
 

@@ -119,6 +119,18 @@ internal static class Backprop
         }
     }
 
+    /// <summary>
+    /// Hands <paramref name="leaf"/>'s in-backward optimizer step (<see cref="Tensor.InBackwardStep"/>)
+    /// its gradient as the product <paramref name="gradient"/> describes, and returns true when the
+    /// step took it; false means the caller accumulates the gradient as usual. The product is
+    /// offered only when nothing else needs the gradient: the step is the leaf's only hook, the
+    /// calling node is the only input of the walk that adds to the leaf, no earlier gradient waits
+    /// in <see cref="Tensor.Grad"/>, and no anomaly check or graph capture reads it.
+    /// </summary>
+    public static bool TryStepFromProduct(Tensor leaf, in LinearWeightGradient gradient) =>
+        leaf.InBackwardStep is { } step && leaf.Grad is null && leaf.GradientHookCount == 1 && leaf.GradientContributions == 1
+        && !Anomaly.Enabled && !Execution.TakesLeafGradients && step.TryStepFromProduct(leaf, gradient);
+
     private static void Walk(Tensor root, Tensor seed)
     {
         var rootTape = root.Owner ?? throw new InvalidOperationException($"Backward(): the result of {root.Origin} is not owned by a tape.");

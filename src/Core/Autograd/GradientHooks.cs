@@ -23,7 +23,8 @@ internal static class GradientHooks
     /// <summary>
     /// Fills <paramref name="hooked"/> with the hooked leaves that the nodes of
     /// <paramref name="walk"/> (in the order the backward pass visits them) add gradients to,
-    /// ordered by <see cref="Tensor.GradientFinalAt"/>: the position of the last node that does.
+    /// ordered by <see cref="Tensor.GradientFinalAt"/>: the position of the last node that does;
+    /// each leaf's <see cref="Tensor.GradientContributions"/> counts the inputs that name it.
     /// </summary>
     public static void Plan(List<Node> walk, List<Tensor> hooked)
     {
@@ -34,12 +35,25 @@ internal static class GradientHooks
             for (int i = 0; i < inputs.Count; i++)
             {
                 var input = inputs[i];
-                if (input.IsLeaf && input.RequiresGrad && input.HasGradientHooks && input.HookPlan != plan)
+                if (!input.IsLeaf || !input.RequiresGrad || !input.HasGradientHooks)
                 {
+                    continue;
+                }
+
+                if (input.HookPlan != plan)
+                {
+                    if (input.InBackwardStep is not null)
+                    {
+                        Execution.Refuse("steps an optimizer in the backward pass (StepInBackward)", "dispose the handle StepInBackward returned before Capture and call opt.Step() after Replay()");
+                    }
+
                     input.HookPlan = plan;
                     input.GradientFinalAt = position;
+                    input.GradientContributions = 0;
                     hooked.Add(input);
                 }
+
+                input.GradientContributions++;
             }
         }
 

@@ -117,6 +117,45 @@ public abstract partial class BackendBase
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>Default: the product into a temporary with <see cref="Gemm"/>, then the buffer's <see cref="SgdStep(DeviceBuffer, DeviceBuffer, DeviceBuffer?, in SgdUpdate)"/>.</remarks>
+    public virtual void SgdStep(DeviceBuffer parameter, in LinearWeightGradient gradient, DeviceBuffer? velocity, in SgdUpdate update)
+    {
+        var product = Product(parameter, gradient);
+        try
+        {
+            SgdStep(parameter, product, velocity, update);
+        }
+        finally
+        {
+            Release(product);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Default: the product into a temporary with <see cref="Gemm"/>, then the buffer's <see cref="AdamStep(DeviceBuffer, DeviceBuffer, DeviceBuffer, DeviceBuffer, in AdamUpdate)"/>.</remarks>
+    public virtual void AdamStep(DeviceBuffer parameter, in LinearWeightGradient gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update)
+    {
+        var product = Product(parameter, gradient);
+        try
+        {
+            AdamStep(parameter, product, firstMoment, secondMoment, update);
+        }
+        finally
+        {
+            Release(product);
+        }
+    }
+
+    /// <summary>The weight gradient <paramref name="gradient"/> describes, in a new buffer typed like <paramref name="parameter"/>.</summary>
+    private DeviceBuffer Product(DeviceBuffer parameter, in LinearWeightGradient gradient)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        var product = Allocate(gradient.Length, parameter.DType);
+        Gemm(true, false, gradient.OutFeatures, gradient.InFeatures, gradient.Rows, gradient.Scale, gradient.GradOutput, gradient.Input, 0.0, product);
+        return product;
+    }
+
     /// <summary>y += factor · x for buffers of <paramref name="shape"/> (x is left unchanged); nothing when factor is 0.</summary>
     private void AddScaled(DeviceBuffer y, DeviceBuffer x, double factor, Shape shape)
     {

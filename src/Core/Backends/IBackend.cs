@@ -204,4 +204,19 @@ public interface IBackend
     /// <paramref name="firstMoment"/> and <paramref name="secondMoment"/> from <paramref name="gradient"/>, all of one length.
     /// </summary>
     void AdamStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update);
+
+    /// <summary>
+    /// The SGD step of a linear layer's weight from its gradient product (an optimizer that steps
+    /// in the backward pass, <see cref="Optim.Optimizer.StepInBackward"/>): the same update as
+    /// <see cref="SgdStep(DeviceBuffer, DeviceBuffer, DeviceBuffer?, in SgdUpdate)"/> with the
+    /// gradient <paramref name="gradient"/> describes, which a backend need not write out.
+    /// </summary>
+    void SgdStep(DeviceBuffer parameter, in LinearWeightGradient gradient, DeviceBuffer? velocity, in SgdUpdate update);
+
+    /// <summary>
+    /// The Adam/AdamW step of a linear layer's weight from its gradient product: the same update
+    /// as <see cref="AdamStep(DeviceBuffer, DeviceBuffer, DeviceBuffer, DeviceBuffer, in AdamUpdate)"/>
+    /// with the gradient <paramref name="gradient"/> describes, which a backend need not write out.
+    /// </summary>
+    void AdamStep(DeviceBuffer parameter, in LinearWeightGradient gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update);
 }

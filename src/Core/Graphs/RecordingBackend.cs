@@ -36,6 +36,10 @@ internal sealed class RecordingBackend(IBackend real, KernelCapture capture) : I
 
     public void AdamStep(DeviceBuffer parameter, DeviceBuffer gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update) => throw OptimizerRefused();
 
+    public void SgdStep(DeviceBuffer parameter, in LinearWeightGradient gradient, DeviceBuffer? velocity, in SgdUpdate update) => throw OptimizerRefused();
+
+    public void AdamStep(DeviceBuffer parameter, in LinearWeightGradient gradient, DeviceBuffer firstMoment, DeviceBuffer secondMoment, in AdamUpdate update) => throw OptimizerRefused();
+
     public void Synchronize() => real.Synchronize();
 
     public void Copy(DeviceBuffer source, DeviceBuffer destination) => Run(() => real.Copy(source, destination));

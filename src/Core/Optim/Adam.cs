@@ -66,9 +66,23 @@ public class Adam : Optimizer
     /// <inheritdoc />
     protected override void Update(int index, Tensor parameter, Tensor gradient, int step)
     {
+        var (m, v, update) = Prepare(index, parameter, step);
+        parameter.Backend.AdamStep(parameter.Buffer, gradient.Buffer, m, v, update);
+    }
+
+    /// <inheritdoc />
+    protected override bool UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step)
+    {
+        var (m, v, update) = Prepare(index, parameter, step);
+        parameter.Backend.AdamStep(parameter.Buffer, gradient, m, v, update);
+        return true;
+    }
+
+    /// <summary>The moment buffers (made on the first step) and the step's scalars.</summary>
+    private (DeviceBuffer FirstMoment, DeviceBuffer SecondMoment, AdamUpdate Update) Prepare(int index, Tensor parameter, int step)
+    {
         var m = firstMoments[index] ??= StateLike(parameter);
         var v = secondMoments[index] ??= StateLike(parameter);
-        var update = new AdamUpdate(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, decoupled, step);
-        parameter.Backend.AdamStep(parameter.Buffer, gradient.Buffer, m.Buffer, v.Buffer, update);
+        return (m.Buffer, v.Buffer, new AdamUpdate(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, decoupled, step));
     }
 }

@@ -8,7 +8,7 @@ namespace TensorGrad.Optim;
 /// fused backend kernel per parameter. State buffers are made on a parameter's first update and
 /// reused after, so a steady step allocates nothing.
 /// </summary>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     private readonly Tensor[] parameters;
     private readonly int[] steps;
@@ -78,6 +78,11 @@ public abstract class Optimizer
     /// </summary>
     public void Step()
     {
+        if (inBackward is not null)
+        {
+            throw new InvalidOperationException($"{Name}.Step: this optimizer steps in the backward pass (StepInBackward), so Backward() has already updated the parameters; drop the Step() call, or dispose the handle StepInBackward returned to step here again.");
+        }
+
         for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];
@@ -87,11 +92,7 @@ public abstract class Optimizer
                 continue;
             }
 
-            if (g.Shape != p.Shape || g.DType != p.DType || !g.Device.Equals(p.Device))
-            {
-                throw new InvalidOperationException($"{Name}.Step: parameter {i} is {p.Shape} {p.DType} on {p.Device} but its gradient is {g.Shape} {g.DType} on {g.Device}; gradients must match their parameter.");
-            }
-
+            CheckGradient("Step", i, p, g);
             steps[i]++;
             Update(i, p, g, steps[i]);
         }
@@ -221,6 +222,14 @@ public abstract class Optimizer
         }
 
         return null;
+    }
+
+    private void CheckGradient(string caller, int index, Tensor p, Tensor g)
+    {
+        if (g.Shape != p.Shape || g.DType != p.DType || !g.Device.Equals(p.Device))
+        {
+            throw new InvalidOperationException($"{Name}.{caller}: parameter {index} is {p.Shape} {p.DType} on {p.Device} but its gradient is {g.Shape} {g.DType} on {g.Device}; gradients must match their parameter.");
+        }
     }
 
     private void CheckParameter(int index, Tensor p)

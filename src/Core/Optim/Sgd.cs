@@ -56,13 +56,27 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc />
     protected override void Update(int index, Tensor parameter, Tensor gradient, int step)
     {
+        var (velocity, update) = Prepare(index, parameter, step);
+        parameter.Backend.SgdStep(parameter.Buffer, gradient.Buffer, velocity, update);
+    }
+
+    /// <inheritdoc />
+    protected override bool UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step)
+    {
+        var (velocity, update) = Prepare(index, parameter, step);
+        parameter.Backend.SgdStep(parameter.Buffer, gradient, velocity, update);
+        return true;
+    }
+
+    /// <summary>The momentum buffer (made on the first step; null without momentum) and the step's scalars.</summary>
+    private (DeviceBuffer? Velocity, SgdUpdate Update) Prepare(int index, Tensor parameter, int step)
+    {
         Tensor? velocity = null;
         if (Momentum != 0)
         {
             velocity = velocities[index] ??= StateLike(parameter);
         }
 
-        var update = new SgdUpdate(LearningRate, Momentum, Dampening, WeightDecay, Nesterov, FirstStep: step == 1);
-        parameter.Backend.SgdStep(parameter.Buffer, gradient.Buffer, velocity?.Buffer, update);
+        return (velocity?.Buffer, new SgdUpdate(LearningRate, Momentum, Dampening, WeightDecay, Nesterov, FirstStep: step == 1));
     }
 }

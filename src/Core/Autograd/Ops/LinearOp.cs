@@ -53,9 +53,11 @@ internal static class LinearOp
                 Backprop.Accumulate(x, grad);
             }
 
-            if (weight.RequiresGrad)
+            // dW = gᵀ·x, times the weight's gradient scale (data parallelism's 1 / ranks) for free;
+            // an optimizer stepping in the backward pass may take it unwritten, after dx used W.
+            if (weight.RequiresGrad
+                && !Backprop.TryStepFromProduct(weight, new LinearWeightGradient(g.Buffer, x.Buffer, rows, outFeatures, inFeatures, weight.GradientScale)))
             {
-                // dW = gᵀ·x, times the weight's gradient scale (data parallelism's 1 / ranks) for free
                 var grad = Tensor.Result(backend, weight.Shape, weight.DType, "Linear backward");
                 backend.Gemm(true, false, outFeatures, inFeatures, rows, weight.GradientScale, g.Buffer, x.Buffer, 0.0, grad.Buffer);
                 Backprop.Accumulate(weight, grad, scaled: true);

@@ -7,7 +7,8 @@ namespace TensorGrad.Benchmarks;
 /// <summary>
 /// One training step of the 784-256-128-10 MLP (Linear, ReLU, Linear, ReLU, Linear) with
 /// cross-entropy: forward, zero gradients, backward and the optimizer update; SGD (lr 0.01,
-/// momentum 0.9) is the baseline for Adam and for the same SGD step replayed from a <see cref="KernelGraph"/>.
+/// momentum 0.9) is the baseline for Adam, for the same SGD step replayed from a <see cref="KernelGraph"/>,
+/// and for both optimizers stepping in the backward pass (<see cref="Optimizer.StepInBackward"/>).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -19,6 +20,9 @@ public class TrainingStepBenchmarks : DeviceBenchmark
     private Sgd sgd = null!;
     private Adam adam = null!;
     private Sgd replayedSgd = null!;
+    private Sequential sgdInBackwardModel = null!;
+    private Sequential adamInBackwardModel = null!;
+    private IDisposable[] inBackward = [];
     private KernelGraph graph = null!;
     private Tensor x = null!;
     private Tensor y = null!;
@@ -35,6 +39,13 @@ public class TrainingStepBenchmarks : DeviceBenchmark
         adam = new Adam(adamModel.Parameters());
         x = Tensor.Rand([Batch, 784], seed: 1, device: Target);
         y = Tensor.FromArray([.. Enumerable.Range(0, Batch).Select(i => (float)(i % 10))], new Shape(Batch), Target);
+        sgdInBackwardModel = Mlp(Target);
+        adamInBackwardModel = Mlp(Target);
+        inBackward =
+        [
+            new Sgd(sgdInBackwardModel.Parameters(), lr: 0.01, momentum: 0.9).StepInBackward(),
+            new Adam(adamInBackwardModel.Parameters()).StepInBackward(),
+        ];
         replayedModel = Mlp(Target);
         replayedSgd = new Sgd(replayedModel.Parameters(), lr: 0.01, momentum: 0.9);
         graph = KernelGraph.Capture(() =>
@@ -48,6 +59,7 @@ public class TrainingStepBenchmarks : DeviceBenchmark
     [GlobalCleanup]
     public void Cleanup()
     {
+        Array.ForEach(inBackward, handle => handle.Dispose());
         graph.Dispose();
         x.Dispose();
         y.Dispose();
@@ -76,6 +88,20 @@ public class TrainingStepBenchmarks : DeviceBenchmark
         Synchronize();
     }
 
+    [Benchmark]
+    public void SgdInBackward()
+    {
+        StepInBackward(sgdInBackwardModel);
+        Synchronize();
+    }
+
+    [Benchmark]
+    public void AdamInBackward()
+    {
+        StepInBackward(adamInBackwardModel);
+        Synchronize();
+    }
+
     internal static Sequential Mlp(Device device) => new(
         new Linear(784, 256, device, seed: 1),
         new ReLU(),
@@ -90,5 +116,11 @@ public class TrainingStepBenchmarks : DeviceBenchmark
         optimizer.ZeroGrad();
         loss.Backward();
         optimizer.Step();
+    }
+
+    private void StepInBackward(Sequential model)
+    {
+        using var tape = Tape.Begin();
+        Loss.CrossEntropy(model.Forward(x), y).Backward();
     }
 }

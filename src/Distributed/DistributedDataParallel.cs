@@ -64,6 +64,11 @@ public sealed class DistributedDataParallel : Module, IDisposable
             throw new ArgumentOutOfRangeException(nameof(bucketCapMegabytes), bucketCapMegabytes, "DistributedDataParallel: the bucket size must be a finite number of MB > 0.");
         }
 
+        if (module.Parameters().FirstOrDefault(p => p.InBackwardStep is not null) is { } stepped)
+        {
+            throw new InvalidOperationException($"DistributedDataParallel: the {stepped.Shape} parameter is updated by an optimizer stepping in the backward pass (StepInBackward), which would step before the ranks' gradients are averaged; dispose that handle and call opt.Step() after Backward().");
+        }
+
         Group = group ?? ProcessGroup.Init();
         Module = RegisterModule("module", module);
         this.broadcastBuffers = broadcastBuffers;

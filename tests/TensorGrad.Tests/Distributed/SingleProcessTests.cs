@@ -41,6 +41,21 @@ public sealed class SingleProcessTests
     }
 
     [Fact]
+    public void DataParallelRefusesAModelWhoseOptimizerStepsInTheBackwardPass()
+    {
+        var model = new Sequential(new Linear(3, 2), new ReLU(), new Linear(2, 1));
+        var optimizer = new TensorGrad.Optim.Sgd(model.Parameters(), lr: 0.1);
+        using (optimizer.StepInBackward())
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => new DistributedDataParallel(model));
+            Assert.Contains("StepInBackward", error.Message);
+        }
+
+        using var ddp = new DistributedDataParallel(model);
+        Assert.Same(model, ddp.Module);
+    }
+
+    [Fact]
     public void BucketsFollowTheBackwardOrderAndSplitAtTheCapAndAtDtypeChanges()
     {
         var a = Tensor.Zeros(Shape.Create([100]));

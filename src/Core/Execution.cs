@@ -54,6 +54,23 @@ internal static class Execution
 
     /// <summary>Throws when a scope is active: <paramref name="what"/> cannot run inside it, and <paramref name="instead"/> says what to do.</summary>
     public static void Refuse(string what, string instead) => scope?.Refuse(what, instead);
+
+    /// <summary>
+    /// Runs <paramref name="step"/>, host code whose launches depend on values read when it runs
+    /// (an optimizer's learning rate and step count): now, and inside a scope also as a step of
+    /// the graph, run again on every replay. It runs outside the scope, on the real backends.
+    /// </summary>
+    public static void RunHostStep(Action step)
+    {
+        if (scope is { } active)
+        {
+            active.AddHostStep(step);
+        }
+        else
+        {
+            step();
+        }
+    }
 }
 
 /// <summary>A way of running ops other than eagerly: what <see cref="Execution"/> consults (a <see cref="KernelGraph"/> capture).</summary>
@@ -76,4 +93,7 @@ internal interface IExecutionScope
 
     /// <summary>Throws the scope's error for <paramref name="what"/>, which it cannot hold.</summary>
     void Refuse(string what, string instead);
+
+    /// <summary>Runs <paramref name="step"/> outside the scope now and keeps it as a step of its own (see <see cref="Execution.RunHostStep"/>).</summary>
+    void AddHostStep(Action step);
 }

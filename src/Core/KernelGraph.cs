@@ -20,7 +20,9 @@ namespace TensorGrad;
 /// A captured step may not read values to the host (Item, ToArray, norms, anomaly detection),
 /// upload host data, zero gradients or run an optimizer step: a replay could not repeat those
 /// decisions, so capturing them throws. Call <c>opt.ZeroGrad()</c> before and <c>opt.Step()</c>
-/// after each replay.
+/// after each replay. An optimizer that steps in the backward pass
+/// (<see cref="Optim.Optimizer.StepInBackward"/>) is captured with the step instead: each replay
+/// updates the parameters, reading the learning rate and step count as it runs.
 /// </para>
 /// <para>
 /// Ownership: the graph owns every tensor made while capturing that outlives the step, the

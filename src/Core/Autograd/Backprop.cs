@@ -125,11 +125,11 @@ internal static class Backprop
     /// step took it; false means the caller accumulates the gradient as usual. The product is
     /// offered only when nothing else needs the gradient: the step is the leaf's only hook, the
     /// calling node is the only input of the walk that adds to the leaf, no earlier gradient waits
-    /// in <see cref="Tensor.Grad"/>, and no anomaly check or graph capture reads it.
+    /// in <see cref="Tensor.Grad"/>, and no anomaly check reads it.
     /// </summary>
     public static bool TryStepFromProduct(Tensor leaf, in LinearWeightGradient gradient) =>
         leaf.InBackwardStep is { } step && leaf.Grad is null && leaf.GradientHookCount == 1 && leaf.GradientContributions == 1
-        && !Anomaly.Enabled && !Execution.TakesLeafGradients && step.TryStepFromProduct(leaf, gradient);
+        && !Anomaly.Enabled && step.TryStepFromProduct(leaf, gradient);
 
     private static void Walk(Tensor root, Tensor seed)
     {

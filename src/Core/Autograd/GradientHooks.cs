@@ -42,11 +42,6 @@ internal static class GradientHooks
 
                 if (input.HookPlan != plan)
                 {
-                    if (input.InBackwardStep is not null)
-                    {
-                        Execution.Refuse("steps an optimizer in the backward pass (StepInBackward)", "dispose the handle StepInBackward returned before Capture and call opt.Step() after Replay()");
-                    }
-
                     input.HookPlan = plan;
                     input.GradientFinalAt = position;
                     input.GradientContributions = 0;

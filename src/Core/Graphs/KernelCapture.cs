@@ -96,18 +96,23 @@ internal sealed class KernelCapture : IExecutionScope
     {
         var leafSlot = new LeafSlot(leaf, slot);
         leafSlots.Add(leafSlot);
-        Action accumulate = leafSlot.Accumulate;
+        AddHostStep(leafSlot.Accumulate);
+    }
+
+    /// <inheritdoc />
+    public void AddHostStep(Action step)
+    {
         Execution.Leave();
         try
         {
-            accumulate();
+            step();
         }
         finally
         {
             Execution.Enter(this);
         }
 
-        commands.Add(accumulate);
+        commands.Add(step);
     }
 
     /// <summary>Ends recording on this thread.</summary>

@@ -71,11 +71,13 @@ public class Adam : Optimizer
     }
 
     /// <inheritdoc />
-    protected override bool UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step)
+    protected override bool TakesProducts => true;
+
+    /// <inheritdoc />
+    protected override void UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step)
     {
         var (m, v, update) = Prepare(index, parameter, step);
         parameter.Backend.AdamStep(parameter.Buffer, gradient, m, v, update);
-        return true;
     }
 
     /// <summary>The moment buffers (made on the first step) and the step's scalars.</summary>

@@ -8,9 +8,6 @@ public abstract partial class Optimizer
 {
     private IDisposable[]? inBackward;
 
-    // The backward pass (its hook plan) that StepCount last counted.
-    private int countedPass;
-
     /// <summary>True while this optimizer steps in the backward pass (see <see cref="StepInBackward"/>).</summary>
     public bool StepsInBackward => inBackward is not null;
 
@@ -29,12 +26,13 @@ public abstract partial class Optimizer
     /// <para>
     /// The parameters end as <c>loss.Backward(); opt.Step();</c> leaves them (the same kernels on
     /// the same gradients). <see cref="Step"/> throws while this holds, and
-    /// <see cref="StepCount"/> counts the backward passes that updated a parameter. It does not
-    /// go with what reads gradients after the pass: accumulation over several passes, clipping
-    /// by the global norm, gradient monitors; nor with data parallelism, whose hooks finish the
+    /// <see cref="StepCount"/> is the most updates any parameter has had. It does not go with
+    /// what reads gradients after the pass: accumulation over several passes, clipping by the
+    /// global norm, gradient monitors; nor with data parallelism, whose hooks finish the
     /// gradients at the end of the pass. A backward pass that throws part way leaves the
-    /// parameters it reached updated. <see cref="KernelGraph"/> capture refuses a step that
-    /// uses it. Dispose the returned handle to call <see cref="Step"/> again.
+    /// parameters it reached updated. A <see cref="KernelGraph"/> captures the updates with the
+    /// step: each replay updates the parameters with the learning rate of that moment. Dispose
+    /// the returned handle to call <see cref="Step"/> again.
     /// </para>
     /// </summary>
     public IDisposable StepInBackward()
@@ -79,45 +77,74 @@ public abstract partial class Optimizer
     }
 
     /// <summary>
+    /// True when <see cref="UpdateFromProduct"/> applies this optimizer's rule; false (the
+    /// default) has every gradient reach <see cref="Update"/> as a tensor.
+    /// </summary>
+    protected virtual bool TakesProducts => false;
+
+    /// <summary>
     /// Applies this optimizer's rule to parameter <paramref name="index"/> for its
     /// <paramref name="step"/>-th update from a linear layer's weight-gradient product (see
-    /// <see cref="StepInBackward"/>), through a backend kernel that need not write the gradient,
-    /// and returns true; the default returns false, and the gradient then reaches
-    /// <see cref="Update"/> as a tensor.
+    /// <see cref="StepInBackward"/>), through a backend kernel that need not write the gradient.
+    /// Called only when <see cref="TakesProducts"/> is true.
     /// </summary>
-    protected virtual bool UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step) => false;
+    protected virtual void UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step) =>
+        throw new NotSupportedException($"{Name} takes no weight-gradient products.");
 
+    // Inside a KernelGraph capture the gradient is a graph tensor that each replay writes again:
+    // the step becomes a step of the graph, which reads the learning rate and step count when it
+    // runs, and the gradient is left to the graph.
     private void StepFromGradient(int index, Tensor parameter)
+    {
+        if (Execution.TakesLeafGradients)
+        {
+            Execution.RunHostStep(() => StepFromGradient(index, parameter, releaseGradient: false));
+        }
+        else
+        {
+            StepFromGradient(index, parameter, releaseGradient: true);
+        }
+    }
+
+    private void StepFromGradient(int index, Tensor parameter, bool releaseGradient)
     {
         var gradient = parameter.Grad!;
         CheckGradient("StepInBackward", index, parameter, gradient);
-        steps[index]++;
-        Update(index, parameter, gradient, steps[index]);
+        Update(index, parameter, gradient, NextStep(index));
         parameter.Grad = null;
-        gradient.Dispose();
-        CountPass(parameter);
+        if (releaseGradient)
+        {
+            gradient.Dispose();
+        }
     }
 
     private bool StepFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient)
     {
-        if (!UpdateFromProduct(index, parameter, gradient, steps[index] + 1))
+        if (!TakesProducts)
         {
             return false;
         }
 
-        steps[index]++;
-        CountPass(parameter);
+        if (Execution.TakesLeafGradients)
+        {
+            var product = gradient;
+            Execution.RunHostStep(() => UpdateFromProduct(index, parameter, product, NextStep(index)));
+        }
+        else
+        {
+            UpdateFromProduct(index, parameter, gradient, NextStep(index));
+        }
+
         return true;
     }
 
-    // One StepCount per backward pass: every leaf of a pass carries that pass's hook plan.
-    private void CountPass(Tensor parameter)
+    // Counts parameter index's update; StepCount, the passes that updated a parameter, is the most
+    // updates any parameter has had (a replay runs no backward pass to count).
+    private int NextStep(int index)
     {
-        if (parameter.HookPlan != countedPass)
-        {
-            countedPass = parameter.HookPlan;
-            StepCount++;
-        }
+        int step = ++steps[index];
+        StepCount = Math.Max(StepCount, step);
+        return step;
     }
 
     /// <summary>The step of one parameter, as its post-accumulate hook and as the product a linear layer offers.</summary>

@@ -59,7 +59,7 @@ public abstract partial class Optimizer
         }
     }
 
-    /// <summary>Number of <see cref="Step"/> calls so far.</summary>
+    /// <summary>Number of <see cref="Step"/> calls so far (stepping in the backward pass, the most updates any parameter has had).</summary>
     public int StepCount { get; private set; }
 
     /// <summary>The optimizer's name, for messages.</summary>

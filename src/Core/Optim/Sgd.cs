@@ -61,11 +61,13 @@ public sealed class Sgd : Optimizer
     }
 
     /// <inheritdoc />
-    protected override bool UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step)
+    protected override bool TakesProducts => true;
+
+    /// <inheritdoc />
+    protected override void UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step)
     {
         var (velocity, update) = Prepare(index, parameter, step);
         parameter.Backend.SgdStep(parameter.Buffer, gradient, velocity, update);
-        return true;
     }
 
     /// <summary>The momentum buffer (made on the first step; null without momentum) and the step's scalars.</summary>

@@ -62,14 +62,8 @@ public sealed class StepInBackwardTests
 
         protected override void Update(int index, Tensor parameter, Tensor gradient, int step) => Calls.Add((index, "gradient", step));
 
-        protected override bool UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step)
-        {
-            if (takesProducts)
-            {
-                Calls.Add((index, "product", step));
-            }
+        protected override bool TakesProducts => takesProducts;
 
-            return takesProducts;
-        }
+        protected override void UpdateFromProduct(int index, Tensor parameter, in LinearWeightGradient gradient, int step) => Calls.Add((index, "product", step));
     }
 }

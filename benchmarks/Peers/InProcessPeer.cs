@@ -44,6 +44,7 @@ public abstract class InProcessPeer : IPeer
     protected virtual Action Create(Workload workload) => workload.Kind switch
     {
         WorkloadKind.Mlp => MlpStep(workload.Size, workload.Optimizer),
+        WorkloadKind.MlpInBackward => MlpInBackwardStep(workload.Size, workload.Optimizer),
         WorkloadKind.Tiny => TinyStep(),
         WorkloadKind.Sgemm => Sgemm(workload.Size),
         WorkloadKind.Add => AddOne(),
@@ -56,6 +57,9 @@ public abstract class InProcessPeer : IPeer
 
     /// <summary>One training step of the 784-256-128-10 MLP at <paramref name="batch"/> with "sgd" or "adam".</summary>
     protected abstract Action MlpStep(int batch, string optimizerName);
+
+    /// <summary>The MLP step with the optimizer stepping in the backward pass, where the library has it; by default its usual step.</summary>
+    protected virtual Action MlpInBackwardStep(int batch, string optimizerName) => MlpStep(batch, optimizerName);
 
     /// <summary>One training step of the 4-8-1 sigmoid network.</summary>
     protected abstract Action TinyStep();

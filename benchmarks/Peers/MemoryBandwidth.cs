@@ -20,7 +20,7 @@ public static class MemoryBandwidth
         ("L2", CpuCaches.L2 * threads / 2),
         ("L3", CpuCaches.L3 / 2),
         ("memory", CpuCaches.L3 * 8),
-        .. TrafficFloor.Optimizers.Select(o => (TrafficFloor.Level(o), (long)TrafficFloor.WorkingSet(o))),
+        .. TrafficFloor.Steps.Select(s => (TrafficFloor.Level(s), (long)TrafficFloor.WorkingSet(s))),
     ];
 
     /// <summary>The first three of <see cref="Levels"/>: the cache levels and memory.</summary>

@@ -110,7 +110,7 @@ public static class ResultsTable
     /// <summary>The batch-1 MLP steps as multiples of their memory-traffic floor (<see cref="TrafficFloor"/>).</summary>
     private static void AppendFloors(StringBuilder text, IReadOnlyList<PeerSlot> slots, IReadOnlyList<Workload> workloads, Measurements measurements)
     {
-        var steps = workloads.Where(w => w.Kind == WorkloadKind.Mlp && w.Size == 1).ToList();
+        var steps = workloads.Where(w => w.Kind is WorkloadKind.Mlp or WorkloadKind.MlpInBackward && w.Size == 1).ToList();
         if (steps.Count == 0 || measurements.BandwidthGBs.Count == 0)
         {
             return;
@@ -124,14 +124,14 @@ public static class ResultsTable
         text.AppendLine();
         foreach (var step in steps)
         {
-            string level = TrafficFloor.Level(step.Optimizer);
-            if (measurements.Bandwidth(level) is not { } gbs)
+            var floorStep = new FloorStep(step.Optimizer, step.Kind == WorkloadKind.MlpInBackward);
+            if (measurements.Bandwidth(TrafficFloor.Level(floorStep)) is not { } gbs)
             {
                 continue;
             }
 
-            double floor = TrafficFloor.Bytes(step.Optimizer) / (gbs * 1e9);
-            text.Append($"| {step.Title} | {Format.Bytes((long)TrafficFloor.Bytes(step.Optimizer))} | {Format.Bytes((long)TrafficFloor.WorkingSet(step.Optimizer))}, {gbs:F0} GB/s | {Format.Time(floor)} |");
+            double bytes = TrafficFloor.Bytes(floorStep), floor = bytes / (gbs * 1e9);
+            text.Append($"| {step.Title} | {Format.Bytes((long)bytes)} | {Format.Bytes((long)TrafficFloor.WorkingSet(floorStep))}, {gbs:F0} GB/s | {Format.Time(floor)} |");
             slots.ToList().ForEach(s => text.Append(measurements.MedianSeconds(s.Name, step) is { } seconds ? $" {seconds / floor:F2}× |" : " – |"));
             text.AppendLine();
         }

@@ -21,19 +21,30 @@ public sealed class TensorGradPeer(bool replayed) : InProcessPeer
 
     protected override Action MlpStep(int batch, string optimizerName)
     {
-        var cpu = Device.Cpu;
-        var model = new Sequential(
-            new Linear(784, 256, cpu, seed: 1),
-            new ReLU(),
-            new Linear(256, 128, cpu, seed: 2),
-            new ReLU(),
-            new Linear(128, 10, cpu, seed: 3));
-        Optimizer optimizer = optimizerName == "sgd"
-            ? new Sgd(model.Parameters(), lr: 0.01, momentum: 0.9)
-            : new Adam(model.Parameters(), lr: 1e-3);
-        var x = Keep(Tensor.Rand([batch, 784], seed: 1, device: cpu));
-        var y = Keep(Tensor.FromArray([.. Enumerable.Range(0, batch).Select(i => (float)(i % 10))], new Shape(batch), cpu));
-        return Step(optimizer, () => Loss.CrossEntropy(model.Forward(x), y));
+        var (optimizer, loss) = Mlp(batch, optimizerName);
+        return Step(optimizer, loss);
+    }
+
+    protected override Action MlpInBackwardStep(int batch, string optimizerName)
+    {
+        var (optimizer, loss) = Mlp(batch, optimizerName);
+        Keep(optimizer.StepInBackward());
+        if (!replayed)
+        {
+            return () =>
+            {
+                using var tape = Tape.Begin();
+                loss().Backward();
+            };
+        }
+
+        var graph = Keep(KernelGraph.Capture(() =>
+        {
+            var value = loss();
+            value.Backward();
+            return value;
+        }));
+        return graph.Replay;
     }
 
     protected override Action NormMlpStep(int batch)
@@ -145,6 +156,24 @@ public sealed class TensorGradPeer(bool replayed) : InProcessPeer
             graph.Replay();
             optimizer.Step();
         };
+    }
+
+    /// <summary>The 784-256-128-10 MLP with its optimizer ("sgd" with momentum, or "adam") and the loss of a fixed batch.</summary>
+    private (Optimizer Optimizer, Func<Tensor> Loss) Mlp(int batch, string optimizerName)
+    {
+        var cpu = Device.Cpu;
+        var model = new Sequential(
+            new Linear(784, 256, cpu, seed: 1),
+            new ReLU(),
+            new Linear(256, 128, cpu, seed: 2),
+            new ReLU(),
+            new Linear(128, 10, cpu, seed: 3));
+        Optimizer optimizer = optimizerName == "sgd"
+            ? new Sgd(model.Parameters(), lr: 0.01, momentum: 0.9)
+            : new Adam(model.Parameters(), lr: 1e-3);
+        var x = Keep(Tensor.Rand([batch, 784], seed: 1, device: cpu));
+        var y = Keep(Tensor.FromArray([.. Enumerable.Range(0, batch).Select(i => (float)(i % 10))], new Shape(batch), cpu));
+        return (optimizer, () => Loss.CrossEntropy(model.Forward(x), y));
     }
 
     private Action Op(Func<Tensor> op)

@@ -6,6 +6,13 @@ public enum WorkloadKind
     /// <summary>A training step of the 784-256-128-10 ReLU MLP with softmax cross-entropy.</summary>
     Mlp,
 
+    /// <summary>
+    /// The <see cref="Mlp"/> step with TensorGrad's optimizer stepping in the backward pass
+    /// (<c>Optimizer.StepInBackward</c>); the other libraries run their usual step, which leaves
+    /// the same parameters.
+    /// </summary>
+    MlpInBackward,
+
     /// <summary>A training step of the 4-8-1 sigmoid MLP with MSE and SGD on 4 samples.</summary>
     Tiny,
 
@@ -56,6 +63,7 @@ public sealed record Workload(WorkloadKind Kind, int Size, string Optimizer)
     public string Id => Kind switch
     {
         WorkloadKind.Mlp => $"mlp-{Optimizer}-{Size}",
+        WorkloadKind.MlpInBackward => $"mlpib-{Optimizer}-{Size}",
         WorkloadKind.Tiny => "tiny-sgd",
         WorkloadKind.Sgemm => $"sgemm-{Size}",
         WorkloadKind.NormMlp => $"mlpnorm-adam-{Size}",
@@ -69,6 +77,7 @@ public sealed record Workload(WorkloadKind Kind, int Size, string Optimizer)
     public string Title => Kind switch
     {
         WorkloadKind.Mlp => $"MLP 784-256-128-10 step, {(Optimizer == "sgd" ? "SGD" : "Adam")}, batch {Size}",
+        WorkloadKind.MlpInBackward => $"same, {(Optimizer == "sgd" ? "SGD" : "Adam")}, batch {Size}, TensorGrad stepping in the backward pass",
         WorkloadKind.Tiny => "4-8-1 sigmoid step, MSE, SGD, 4 samples",
         WorkloadKind.Sgemm => $"SGEMM {Size}×{Size}×{Size}",
         WorkloadKind.NormMlp => $"MLP step with BatchNorm and Dropout, Adam, batch {Size}",
@@ -86,7 +95,7 @@ public sealed record Workload(WorkloadKind Kind, int Size, string Optimizer)
     /// </summary>
     public double Flops => Kind switch
     {
-        WorkloadKind.Mlp or WorkloadKind.NormMlp => 2.0 * Size * ((2 * MlpMacsPerSample) + MlpInputGradientMacsPerSample),
+        WorkloadKind.Mlp or WorkloadKind.MlpInBackward or WorkloadKind.NormMlp => 2.0 * Size * ((2 * MlpMacsPerSample) + MlpInputGradientMacsPerSample),
         WorkloadKind.Sgemm => 2.0 * Size * Size * Size,
         WorkloadKind.LeNet => 2.0 * Size * ((2 * LeNetMacsPerSample) + LeNetInputGradientMacsPerSample),
         WorkloadKind.Conv => 2.0 * Size * 3 * ConvMacsPerSample,
@@ -103,6 +112,11 @@ public sealed record Workload(WorkloadKind Kind, int Size, string Optimizer)
             {
                 list.Add(new Workload(WorkloadKind.Mlp, batch, optimizer));
             }
+        }
+
+        foreach (string optimizer in new[] { "sgd", "adam" })
+        {
+            list.Add(new Workload(WorkloadKind.MlpInBackward, 1, optimizer));
         }
 
         list.Add(new Workload(WorkloadKind.Tiny, 0, "sgd"));

@@ -8,7 +8,8 @@ libraries. Protocol (one line each way):
     measure <workload> <warmup> <sample> <samples>  -> "ok <median seconds per call>" or "error <reason>"
     quit                                            -> exit
 
-Workload ids are those of Workload.cs: mlp-sgd-32, mlp-adam-512, tiny-sgd, sgemm-1024, add-1,
+Workload ids are those of Workload.cs: mlp-sgd-32, mlp-adam-512, mlpib-sgd-1 (the same step:
+PyTorch has no optimizer stepping in the backward pass here), tiny-sgd, sgemm-1024, add-1,
 mlpnorm-adam-128, layernorm-512x1024, lenet-adam-64, conv3x3-64-28-32.
 Timing is the same as TimingSettings.cs: warm up for at least <warmup> seconds (two calls at
 least), choose calls per sample so a sample lasts about <sample> seconds, time <samples> samples
@@ -46,7 +47,7 @@ def make_step(torch, workload):
     functional = torch.nn.functional
     torch.manual_seed(1)
     parts = workload.split("-")
-    if parts[0] == "mlp":
+    if parts[0] in ("mlp", "mlpib"):
         optimizer_name, batch = parts[1], int(parts[2])
         model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
         if optimizer_name == "sgd":

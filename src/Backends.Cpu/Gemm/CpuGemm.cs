@@ -89,10 +89,14 @@ internal static unsafe class CpuGemm
             return;
         }
 
-        if (GemmVector.TryRun(in p) || GemmOuter.TryRun(in p))
+        if (GemmVector.TryRun(in p) || GemmOuter.TryRun(in p) || GemmDots.TryRun(in p))
         {
             // These paths finish C in one pass; the epilogue follows it while C is still in cache.
             p.Epilogue.Apply(p.C, p.N, p.M, 0, p.N);
+        }
+        else if (p.M <= Blocking<T>.Mr && !p.TransB && p.PackedA == null && Vector512.IsHardwareAccelerated)
+        {
+            GemmParallel.RunFewRows(in p);
         }
         else
         {

@@ -66,6 +66,37 @@ internal static unsafe class GemmParallel
         });
     }
 
+    /// <summary>
+    /// The product of at most MR rows (one panel of op(A): a small batch through a layer) with
+    /// op(B) = B stored k×n, on AVX-512. The one panel passes over B once either way, so B is read
+    /// where it lies instead of packed (a copy of B written and read again); the columns past the
+    /// last whole register tile are packed. Measured on a Zen 5 for [m, 256]·[256, 784]: m = 2, 4
+    /// and 8 took 32, 19 and 19 µs packed.
+    /// </summary>
+    public static void RunFewRows<T>(in GemmProblem<T> p)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = CpuGemm.Blocking<T>.Nr;
+        int whole = p.N / nr * nr;
+        // Bound by reading B: split like an elementwise kernel over B's elements.
+        long threads = Math.Min(CpuWorkers.Threads, (long)p.K * p.N / CpuParallel.ElementGrain);
+        threads = Math.Max(1, Math.Min(threads, whole / nr));
+        var work = (Problem: p, Direct: new DirectB<T>(p.B, p.N), Packed: new StoredB<T>(false, p.B, p.N), Whole: whole, Parts: (int)threads);
+        PartJob<(GemmProblem<T> Problem, DirectB<T> Direct, StoredB<T> Packed, int Whole, int Parts)>.Run((int)threads, work, static (s, part) =>
+        {
+            (int j0, int j1) = Split(s.Whole, CpuGemm.Blocking<T>.Nr, s.Parts, part);
+            if (j1 > j0)
+            {
+                CpuGemm.RunBlock(in s.Problem, in s.Direct, 0, s.Problem.M, j0, j1);
+            }
+
+            if (part == s.Parts - 1 && s.Whole < s.Problem.N)
+            {
+                CpuGemm.RunBlock(in s.Problem, in s.Packed, 0, s.Problem.M, s.Whole, s.Problem.N);
+            }
+        });
+    }
+
     /// <summary>Half-open range of part <paramref name="index"/> of <paramref name="parts"/>, aligned to <paramref name="unit"/>.</summary>
     public static (int Start, int End) Split(int total, int unit, int parts, int index)
     {

@@ -42,6 +42,34 @@ internal readonly unsafe struct StoredB<T>(bool transB, T* b, int ldb) : IPanelS
     public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst) => GemmPacking.PackB(transB, b, ldb, p0, j0, kc, nc, nr, dst);
 }
 
+/// <summary>
+/// op(B) = B stored k×n (row-major, leading dimension <c>ldb</c>) read where it lies. Only for
+/// columns in whole register tiles: the micro-kernel reads a whole tile, which past the last
+/// column of the last row would run off the end of B.
+/// </summary>
+internal readonly unsafe struct DirectB<T>(T* b, int ldb) : IPanelSource<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc />
+    public static bool Direct => true;
+
+    /// <inheritdoc />
+    public void Rows(int p0, int count, T** rows)
+    {
+        for (int r = 0; r < count; r++)
+        {
+            rows[r] = b + ((long)(p0 + r) * ldb);
+        }
+    }
+
+    /// <inheritdoc />
+    public int Column(int j) => j;
+
+    /// <inheritdoc />
+    /// <remarks>Only without Vector512 (with it, the micro-kernel reads the rows where they lie).</remarks>
+    public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst) => GemmPacking.PackB(false, b, ldb, p0, j0, kc, nc, nr, dst);
+}
+
 /// <summary>Where the micro-kernel reads row p of its kc×NR block of op(B).</summary>
 internal unsafe interface IPanelRows<T>
     where T : unmanaged

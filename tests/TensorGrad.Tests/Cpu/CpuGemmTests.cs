@@ -9,9 +9,12 @@ public class CpuGemmTests
     // 128 double) and NC (512) blocks, tall-skinny, MLP layers, and sizes large enough to be split
     // across threads; single-row and single-column products (the matrix-vector path), including
     // ones split over cores and into several accumulation chunks; shallow products (depth 1 to 4 and
-    // one past it: the outer-product path), including ones split over cores.
+    // one past it: the outer-product path), including ones split over cores; products with 2 to 8
+    // rows (the dot-product path for A·Bᵀ, B read where it lies for A·B), with depths and widths
+    // that leave a vector tail, a ragged register tile, or no whole tile, and ones split over cores.
     private static readonly (int M, int N, int K)[] s_shapes =
     [
+        (2, 784, 256), (4, 256, 784), (8, 96, 3000), (3, 31, 19), (6, 33, 101), (5, 130, 70),
         (0, 5, 7), (5, 0, 7), (0, 0, 0), (1, 1, 1), (1, 7, 3), (7, 1, 3),
         (7, 17, 33), (33, 7, 17), (17, 65, 129), (65, 129, 7), (129, 33, 257), (257, 65, 17),
         (13, 1100, 40), (1000, 3, 5), (3, 1000, 7), (32, 256, 128), (32, 128, 256), (300, 260, 200),

@@ -17,7 +17,7 @@ public class LinearBenchmarks : DeviceBenchmark, IFlopCount
     private Linear layer = null!;
     private Tensor x = null!;
 
-    [Params(1, 128)]
+    [Params(1, 4, 128)]
     public int Batch { get; set; }
 
     [GlobalSetup]

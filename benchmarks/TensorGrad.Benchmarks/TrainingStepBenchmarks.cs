@@ -27,7 +27,7 @@ public class TrainingStepBenchmarks : DeviceBenchmark
     private Tensor x = null!;
     private Tensor y = null!;
 
-    [Params(1, 32, 128, 512)]
+    [Params(1, 4, 32, 128, 512)]
     public int Batch { get; set; }
 
     [GlobalSetup]

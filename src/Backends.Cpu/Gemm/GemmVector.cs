@@ -59,12 +59,23 @@ internal static unsafe class GemmVector
         }
         else
         {
-            CpuParallel.For((outputs + Chunk - 1) / Chunk, Math.Max(1, grain / Chunk), work, static (w, start, end) =>
+            // Chunks of at most Chunk outputs, narrower when that gives every core a part of a
+            // large product (a single chunk of 784 outputs ran on one core).
+            int chunk = Chunk;
+            if ((long)outputs * depth >= 2 * CpuParallel.ElementGrain)
             {
+                int perCore = (outputs + CpuWorkers.Threads - 1) / CpuWorkers.Threads;
+                chunk = Math.Min(Chunk, (perCore + 15) / 16 * 16);
+            }
+
+            var chunked = (Work: work, Chunk: chunk);
+            CpuParallel.For((outputs + chunk - 1) / chunk, Math.Max(1, grain / chunk), chunked, static (c, start, end) =>
+            {
+                var w = c.Work;
                 Span<T> sum = stackalloc T[Chunk];
-                for (long chunk = start; chunk < end; chunk++)
+                for (long index = start; index < end; index++)
                 {
-                    int j0 = (int)chunk * Chunk, width = Math.Min(Chunk, w.Outputs - j0);
+                    int j0 = (int)index * c.Chunk, width = Math.Min(c.Chunk, w.Outputs - j0);
                     var acc = sum[..width];
                     acc.Clear();
                     for (int p = 0; p < w.Depth; p++)

@@ -94,7 +94,7 @@ internal static unsafe class CpuGemm
             // These paths finish C in one pass; the epilogue follows it while C is still in cache.
             p.Epilogue.Apply(p.C, p.N, p.M, 0, p.N);
         }
-        else if (p.M <= Blocking<T>.Mr && !p.TransB && p.PackedA == null && Vector512.IsHardwareAccelerated)
+        else if (p.M <= Blocking<T>.Mr && !p.TransB && p.PackedA == null)
         {
             GemmParallel.RunFewRows(in p);
         }
@@ -162,7 +162,7 @@ internal static unsafe class CpuGemm
         T* packedB = Buffers<T>.Get(kcStep * ncStep, kcStep * mcStep, mrFull * nrFull, out T* packedA, out T* tile);
 
         // A direct source is read where it lies (through a table of the slice's row starts), not packed.
-        bool direct = TSource.Direct && Vector512.IsHardwareAccelerated;
+        bool direct = TSource.Direct;
         T** rows = stackalloc T*[direct ? kcStep : 0];
         for (int ic = i0; ic < i1; ic += mcStep)
         {
@@ -204,9 +204,13 @@ internal static unsafe class CpuGemm
                             bool whole = mr == mrFull && nr == nrFull;
                             T* dst = whole ? cRow + jr : tile;
                             int ldd = whole ? p.N : nrFull;
-                            if (direct)
+                            if (direct && Vector512.IsHardwareAccelerated)
                             {
                                 GemmMicroKernels.Kernel512(panelA, new RowTable<T>(rows, source.Column(jc + jr)), kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
+                            }
+                            else if (direct)
+                            {
+                                GemmMicroKernels.KernelVector(panelA, new RowTable<T>(rows, source.Column(jc + jr)), kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
                             }
                             else if (Vector512.IsHardwareAccelerated)
                             {
@@ -214,7 +218,7 @@ internal static unsafe class CpuGemm
                             }
                             else
                             {
-                                GemmMicroKernels.KernelVector(panelA, panelB, kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
+                                GemmMicroKernels.KernelVector(panelA, new PackedVectorPanel<T>(panelB), kc, dst, ldd, whole ? p.Alpha : T.One, whole ? beta : T.Zero);
                             }
 
                             if (!whole)

@@ -117,18 +117,20 @@ internal static unsafe class GemmMicroKernels
         Store(dst + (6 * ldd), w, c60, c61, va, vb, overwrite); Store(dst + (7 * ldd), w, c70, c71, va, vb, overwrite);
     }
 
-    /// <summary>6×(2·Vector&lt;T&gt;.Count) kernel (6×16 float / 6×8 double on AVX2).</summary>
+    /// <summary>6×(2·Vector&lt;T&gt;.Count) kernel (6×16 float / 6×8 double on AVX2), B's rows read through <typeparamref name="TRows"/> (packed, or where they lie).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void KernelVector<T>(T* a, T* b, int kc, T* dst, int ldd, T alpha, T beta)
+    public static void KernelVector<T, TRows>(T* a, TRows b, int kc, T* dst, int ldd, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TRows : struct, IPanelRows<T>
     {
         int w = Vector<T>.Count;
         Vector<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector<T> b0 = Vector.Load(b);
-            Vector<T> b1 = Vector.Load(b + w);
+            T* row = b.Row(p);
+            Vector<T> b0 = Vector.Load(row);
+            Vector<T> b1 = Vector.Load(row + w);
             Vector<T> x = new(a[0]);
             c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
             x = new(a[1]);
@@ -142,7 +144,6 @@ internal static unsafe class GemmMicroKernels
             x = new(a[5]);
             c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
             a += MrVector;
-            b += 2 * w;
         }
 
         Vector<T> va = new(alpha), vb = new(beta);
@@ -239,7 +240,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Fma<T>(Vector<T> x, Vector<T> y, Vector<T> acc)
+    internal static Vector<T> Fma<T>(Vector<T> x, Vector<T> y, Vector<T> acc)
     {
         if (typeof(T) == typeof(float))
         {

@@ -189,37 +189,6 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>
-    /// <see cref="IPanelSource{T}.Pack"/> for a <see cref="IPanelSource{T}.Direct"/> source, used
-    /// where the micro-kernel cannot read it in place (without Vector512): each panel row is the
-    /// source's run of nr columns copied a vector at a time; columns past nc are zero.
-    /// </summary>
-    public static void PackRows<T, TSource>(in TSource source, int p0, int j0, int kc, int nc, int nr, T* dst)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TSource : struct, IPanelSource<T>
-    {
-        T** rows = stackalloc T*[kc];
-        source.Rows(p0, kc, rows);
-        for (int q = 0; q < nc; q += nr, dst += (long)kc * nr)
-        {
-            int width = Math.Min(nr, nc - q), column = source.Column(j0 + q);
-            for (int p = 0; p < kc; p++)
-            {
-                T* from = rows[p] + column;
-                T* to = dst + ((long)p * nr);
-                if (width == nr)
-                {
-                    CopyRun(from, to, nr);
-                }
-                else
-                {
-                    new ReadOnlySpan<T>(from, width).CopyTo(new Span<T>(to, width));
-                    new Span<T>(to + width, nr - width).Clear();
-                }
-            }
-        }
-    }
-
     /// <summary>dst[q * ldd + r] = src[r * lds + q] for r, q &lt; 8 (AVX).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Transpose8x8(float* src, int lds, float* dst, int ldd) => Transpose8x8(

@@ -68,10 +68,11 @@ internal static unsafe class GemmParallel
 
     /// <summary>
     /// The product of at most MR rows (one panel of op(A): a small batch through a layer) with
-    /// op(B) = B stored k×n, on AVX-512. The one panel passes over B once either way, so B is read
-    /// where it lies instead of packed (a copy of B written and read again); the columns past the
-    /// last whole register tile are packed. Measured on a Zen 5 for [m, 256]·[256, 784]: m = 2, 4
-    /// and 8 took 32, 19 and 19 µs packed, 11, 10 and 9 µs read where it lies.
+    /// op(B) = B stored k×n. The one panel passes over B once either way, so B is read where it
+    /// lies instead of packed (a copy of B written and read again); the columns past the last
+    /// whole register tile are packed. Measured on a Zen 5 for [m, 256]·[256, 784]: m = 2, 4 and 8
+    /// took 32, 19 and 19 µs packed, 11, 10 and 9 µs read where it lies; on its AVX2 path (MR 6),
+    /// m = 2 and 4 took 53 and 37 µs packed, 11 µs each read where it lies.
     /// </summary>
     public static void RunFewRows<T>(in GemmProblem<T> p)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -12,7 +12,7 @@ internal unsafe interface IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
-    /// Whether the micro-kernel may read op(B) where it lies (<see cref="Rows"/>,
+    /// Whether the micro-kernels (either width) read op(B) where it lies (<see cref="Rows"/>,
     /// <see cref="Column"/>) instead of packed panels: element (p, j) at <c>row(p) + Column(j)</c>,
     /// where the columns of each register tile (NR columns from a multiple of NR, or from any
     /// column for a source whose rows are contiguous runs) follow one another, readable for a
@@ -29,9 +29,9 @@ internal unsafe interface IPanelSource<T>
     /// <summary>
     /// Packs rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B) into ceil(nc / nr) panels of
     /// kc×nr: panel q holds columns j0 + q·nr.., element (p, j) at <c>dst[q * kc * nr + p * nr + j]</c>;
-    /// columns past nc are zero.
+    /// columns past nc are zero. A <see cref="Direct"/> source is never packed.
     /// </summary>
-    void Pack(int p0, int j0, int kc, int nc, int nr, T* dst);
+    void Pack(int p0, int j0, int kc, int nc, int nr, T* dst) => throw new NotSupportedException($"{GetType().Name} is read where it lies; it is not packed.");
 }
 
 /// <summary>op(B) stored in memory, k×n or (transposed) n×k, row-major with leading dimension <c>ldb</c>.</summary>
@@ -64,10 +64,6 @@ internal readonly unsafe struct DirectB<T>(T* b, int ldb) : IPanelSource<T>
 
     /// <inheritdoc />
     public int Column(int j) => j;
-
-    /// <inheritdoc />
-    /// <remarks>Only without Vector512 (with it, the micro-kernel reads the rows where they lie).</remarks>
-    public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst) => GemmPacking.PackB(false, b, ldb, p0, j0, kc, nc, nr, dst);
 }
 
 /// <summary>Where the micro-kernel reads row p of its kc×NR block of op(B).</summary>
@@ -84,6 +80,14 @@ internal readonly unsafe struct PackedPanel<T>(T* b) : IPanelRows<T>
 {
     /// <inheritdoc />
     public T* Row(int p) => b + (p * 2 * Vector512<T>.Count);
+}
+
+/// <summary>A packed panel of the <see cref="Vector{T}"/> kernel: row p at <c>b + p·NR</c> (NR = two Vector&lt;T&gt;s).</summary>
+internal readonly unsafe struct PackedVectorPanel<T>(T* b) : IPanelRows<T>
+    where T : unmanaged
+{
+    /// <inheritdoc />
+    public T* Row(int p) => b + (p * 2 * Vector<T>.Count);
 }
 
 /// <summary>Rows read where they lie: row p at <c>rows[p] + column</c>.</summary>

@@ -43,8 +43,4 @@ internal readonly unsafe struct ChannelsLastColumns<T>(T* copy, int width, ConvG
         int i = position / g.KernelW, k = position % g.KernelW;
         return (((i * g.DilationH * width) + (k * g.DilationW)) * channels) + (j % channels);
     }
-
-    /// <inheritdoc />
-    /// <remarks>Only without Vector512 (with it, the micro-kernel reads the runs where they lie).</remarks>
-    public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst) => GemmPacking.PackRows(this, p0, j0, kc, nc, nr, dst);
 }

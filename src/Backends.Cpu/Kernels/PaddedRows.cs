@@ -6,8 +6,8 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// <summary>
 /// The column matrix of a stride-1 convolution over padded copies of the image (see
 /// <see cref="PaddedConvolution"/>) as a GEMM panel source: row (c, i, j) is the run of the
-/// copies that <see cref="PaddedLayout.RowOffsets"/> places. With Vector512 the micro-kernel reads these
-/// runs where they lie (<see cref="Direct"/>); otherwise they are packed.
+/// copies that <see cref="PaddedLayout.RowOffsets"/> places. The micro-kernels read these runs
+/// where they lie (<see cref="Direct"/>).
 /// </summary>
 internal readonly unsafe struct PaddedRows<T>(T* copies, PaddedLayout layout, ConvGeometry g) : IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -28,8 +28,4 @@ internal readonly unsafe struct PaddedRows<T>(T* copies, PaddedLayout layout, Co
 
     /// <inheritdoc />
     public int Column(int j) => j;
-
-    /// <inheritdoc />
-    /// <remarks>Only without Vector512 (with it, the micro-kernel reads the rows where they lie).</remarks>
-    public void Pack(int p0, int j0, int kc, int nc, int nr, T* dst) => GemmPacking.PackRows(this, p0, j0, kc, nc, nr, dst);
 }

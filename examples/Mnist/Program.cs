@@ -64,6 +64,11 @@ var graph = new Option<bool>("--graph")
     Description = "Capture the training step (forward, loss, backward) in a KernelGraph on the first batch and replay it for every full batch: no per-step allocation",
 };
 
+var stepInBackward = new Option<bool>("--step-in-backward")
+{
+    Description = "Update each parameter during the backward pass, as soon as its gradient is complete (Optimizer.StepInBackward): no Step() call and no gradients kept, the same parameters as the usual step",
+};
+
 var distributed = new Option<bool>("--distributed")
 {
     Description = "Train data-parallel over the processes of an MPI job: start it with `mpirun -np N dotnet Mnist.dll --distributed` (each rank takes 1/N of every batch; rank 0 reports and saves)",
@@ -71,7 +76,7 @@ var distributed = new Option<bool>("--distributed")
 
 var root = new RootCommand("Train an MLP on MNIST digits with TensorGrad.")
 {
-    data, device, epochs, batchSize, augment, lr, optimizer, model, hidden, norm, dropout, seed, checkpoint, resume, plot, expect, graph, exportOnnx, distributed,
+    data, device, epochs, batchSize, augment, lr, optimizer, model, hidden, norm, dropout, seed, checkpoint, resume, plot, expect, graph, stepInBackward, exportOnnx, distributed,
 };
 root.SetAction(result =>
 {
@@ -114,10 +119,15 @@ root.SetAction(result =>
         return Fail("--hidden and --norm shape the MLP; --model cnn has fixed layers (--dropout sets its dropout).");
     }
 
+    if (result.GetValue(stepInBackward) && result.GetValue(distributed))
+    {
+        return Fail("--step-in-backward updates each parameter before the ranks' gradients are averaged; train data-parallel without it.");
+    }
+
     string plotPath = result.GetValue(plot)!;
     var settings = new Settings(directory, chosen, result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(augment),
         learningRate, optimizerName, modelName, widths, result.GetValue(norm)!, result.GetResult(dropout) is null ? (modelName == "cnn" ? 0.5 : 0) : result.GetValue(dropout), result.GetValue(seed), checkpointPath, resumePath, plotPath.Length == 0 ? null : plotPath,
-        result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph), result.GetValue(exportOnnx), result.GetValue(distributed));
+        result.GetResult(expect) is null ? null : result.GetValue(expect) / 100, result.GetValue(graph), result.GetValue(stepInBackward), result.GetValue(exportOnnx), result.GetValue(distributed));
     return Run.Execute(settings);
 });
 

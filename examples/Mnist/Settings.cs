@@ -20,6 +20,7 @@ namespace MnistExample;
 /// <param name="PlotPath">Where to write the PNG of the training curves, or null for none.</param>
 /// <param name="ExpectedAccuracy">Test accuracy (a fraction) below which the run fails, or null.</param>
 /// <param name="Graph">Whether full training batches replay a <see cref="KernelGraph"/> captured on the first one.</param>
+/// <param name="StepInBackward">Whether the optimizer steps in the backward pass (<see cref="TensorGrad.Optim.Optimizer.StepInBackward"/>).</param>
 /// <param name="OnnxPath">Where to export the trained model as ONNX (then checked with ONNX Runtime), or null.</param>
 /// <param name="Distributed">Whether to train data-parallel over the MPI job this process belongs to.</param>
 internal sealed record Settings(
@@ -40,6 +41,7 @@ internal sealed record Settings(
     string? PlotPath,
     double? ExpectedAccuracy,
     bool Graph,
+    bool StepInBackward,
     string? OnnxPath,
     bool Distributed)
 {

@@ -26,6 +26,9 @@ internal sealed class Training : IDisposable
     private readonly LRScheduler schedule;
     private readonly bool useGraph;
 
+    // With --step-in-backward: the optimizer's hold on the backward pass (then Step() is not called).
+    private readonly IDisposable? inBackward;
+
     // With --distributed: the model wrapped for data-parallel training (gradients averaged over the ranks).
     private readonly DistributedDataParallel? parallel;
 
@@ -48,6 +51,7 @@ internal sealed class Training : IDisposable
         optimizer = settings.Optimizer == "sgd"
             ? new Sgd(Model.Parameters(), lr: settings.LearningRate, momentum: 0.9)
             : new Adam(Model.Parameters(), lr: settings.LearningRate);
+        inBackward = settings.StepInBackward ? optimizer.StepInBackward() : null;
 
         // The rate decays by 0.7 after each epoch, as in PyTorch's MNIST example. The schedule does
         // not depend on the number of epochs, so a run resumed after k epochs matches one that never stopped.
@@ -144,7 +148,11 @@ internal sealed class Training : IDisposable
             bool replay = useGraph && x.Shape[0] == loader.BatchSize;
             using var tape = replay ? null : Tape.Begin();
             var (loss, logits) = replay ? ReplayedStep(x, y) : EagerStep(x, y);
-            optimizer.Step();
+            if (inBackward is null)
+            {
+                optimizer.Step();
+            }
+
             schedule.Step();
 
             int rows = x.Shape[0];
@@ -214,6 +222,7 @@ internal sealed class Training : IDisposable
     public void Dispose()
     {
         graph?.Dispose();
+        inBackward?.Dispose();
         graphImages?.Dispose();
         graphLabels?.Dispose();
         parallel?.Dispose();

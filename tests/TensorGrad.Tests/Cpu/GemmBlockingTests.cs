@@ -41,6 +41,18 @@ public sealed class GemmBlockingTests
     [InlineData("-4K")]
     public void A_size_that_is_not_one_parses_as_unknown(string text) => Assert.Null(CpuCaches.ParseSize(text));
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_processors_own_cache_descriptions_agree_with_linux(int level)
+    {
+        // Where there is no /sys (Windows, macOS), the sizes come from CPUID: on an x86 Linux
+        // machine both are there to compare.
+        Assert.SkipUnless(System.Runtime.Intrinsics.X86.X86Base.IsSupported && CpuCaches.Read(level) is not null, "needs an x86 processor and Linux's /sys cache descriptions");
+        Assert.Equal(CpuCaches.Read(level), CpuCaches.FromCpuid(level));
+    }
+
     [Fact]
     public void The_machine_reports_positive_sizes_growing_with_the_level()
     {

@@ -39,8 +39,34 @@ internal static unsafe class PositionGemm
         }
     }
 
-    /// <summary>Scratch elements <see cref="Run{T}"/> needs: the offset of every kernel column, as long.</summary>
-    public static long Scratch(in ConvGeometry g) => 2L * g.ColumnRows;
+    /// <summary>
+    /// Scratch elements <see cref="Run{T}"/> needs: the offset of every kernel column, as long,
+    /// and the partial products of a register tile's channels at every position (in float, the
+    /// wider case) when the depth is sliced.
+    /// </summary>
+    public static long Scratch(in ConvGeometry g) => (2L * g.ColumnRows) + ((long)BlockedPositions(g) * 2 * Vector512<float>.Count);
+
+    /// <summary>
+    /// The depth of one pass of a register tile: all of it, unless the tile's panel of the kernel
+    /// outgrows L2 (a deep layer on a small image, such as 512 channels on 7×7) while the partial
+    /// products of its positions fit in a quarter of L1. The panel then goes in L1-sized slices,
+    /// each passing every position block, and the blocks add up their slices' products.
+    /// </summary>
+    internal static int SliceDepth<T>(in ConvGeometry g)
+        where T : unmanaged
+    {
+        int nr = 2 * Vector512<T>.Count;
+        long panel = (long)g.ColumnRows * nr * sizeof(T), partials = (long)BlockedPositions(g) * nr * sizeof(T);
+        if (panel <= CpuCaches.L2 / 2 || partials > CpuCaches.L1 / 4)
+        {
+            return g.ColumnRows;
+        }
+
+        return (int)Math.Max(8, CpuCaches.L1 / 2 / (nr * sizeof(T)) / 8 * 8);
+    }
+
+    // The positions rounded up to whole blocks of Rows.
+    private static int BlockedPositions(in ConvGeometry g) => (g.OutPlane + Rows - 1) / Rows * Rows;
 
     /// <summary>
     /// output[o, p] = Σ_k copies[start(p) + offset(k)] · kernel[o, k] (+ bias[o]) for the OutPlane
@@ -52,9 +78,10 @@ internal static unsafe class PositionGemm
     public static void Run<T>(T* copies, in PaddedLayout layout, in ConvGeometry g, T* packed, T* output, ReadOnlySpan<T> bias, T* scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int nr = 2 * Vector512<T>.Count, k = g.ColumnRows, positions = g.OutPlane;
+        int nr = 2 * Vector512<T>.Count, k = g.ColumnRows, positions = g.OutPlane, slice = SliceDepth<T>(g);
         long* offsets = (long*)scratch;
         layout.RowOffsets(g, 0, new Span<long>(offsets, k));
+        T* partials = (T*)(offsets + k);
         T** rows = stackalloc T*[Rows];
         T* tile = stackalloc T[Rows * nr];
         T* tileBias = stackalloc T[nr];
@@ -67,24 +94,34 @@ internal static unsafe class PositionGemm
 
             T* panel = packed + ((long)jr * k);
             T* planes = output + ((long)jr * positions);
-            int oh = 0, ow = 0;
-            for (int p0 = 0; p0 < positions; p0 += Rows)
+            for (int p = 0; p < k; p += slice)
             {
-                // Each position's window starts at its row and column of the copies; a ragged
-                // last block reads its last position again and keeps only its own rows.
-                int count = Math.Min(Rows, positions - p0);
-                for (int r = 0; r < Rows; r++)
+                int depth = Math.Min(slice, k - p);
+                bool last = p + depth == k;
+                int oh = 0, ow = 0;
+                for (int p0 = 0; p0 < positions; p0 += Rows)
                 {
-                    rows[r] = r < count ? copies + ((long)oh * layout.Width) + ow : rows[count - 1];
-                    if (r < count && ++ow == g.OutWidth)
+                    // Each position's window starts at its row and column of the copies; a ragged
+                    // last block reads its last position again and keeps only its own rows.
+                    int count = Math.Min(Rows, positions - p0);
+                    for (int r = 0; r < Rows; r++)
                     {
-                        ow = 0;
-                        oh++;
+                        rows[r] = r < count ? copies + ((long)oh * layout.Width) + ow : rows[count - 1];
+                        if (r < count && ++ow == g.OutWidth)
+                        {
+                            ow = 0;
+                            oh++;
+                        }
+                    }
+
+                    // The whole depth goes through the small tile; sliced, a block's slices add up in its partials.
+                    T* dst = slice == k ? tile : partials + ((long)p0 * nr);
+                    GemmMicroKernels.KernelRows512(rows, offsets + p, depth, panel + ((long)p * nr), dst, nr, T.One, p == 0 ? T.Zero : T.One);
+                    if (last)
+                    {
+                        StoreTransposed(dst, nr, tileBias, planes + p0, positions, count);
                     }
                 }
-
-                GemmMicroKernels.KernelRows512(rows, offsets, k, panel, tile, nr, T.One, T.Zero);
-                StoreTransposed(tile, nr, tileBias, planes + p0, positions, count);
             }
         }
     }

@@ -71,8 +71,9 @@ internal static unsafe class PositionGemm
     /// <summary>
     /// output[o, p] = Σ_k copies[start(p) + offset(k)] · kernel[o, k] (+ bias[o]) for the OutPlane
     /// positions and GroupOutChannels output channels of one group (NCHW planes): each register
-    /// tile of 8 positions × NR channels takes the whole depth in one pass and goes through a small
-    /// tile into the planes, transposed, with the bias, so the product is written once.
+    /// tile of 8 positions × NR channels takes the whole depth in one pass (or, for a deep layer on
+    /// a small image, the <see cref="SliceDepth"/> slices in turn, adding up in the partials) and
+    /// goes through a small tile into the planes, transposed, with the bias.
     /// <paramref name="scratch"/> holds <see cref="Scratch"/> elements.
     /// </summary>
     public static void Run<T>(T* copies, in PaddedLayout layout, in ConvGeometry g, T* packed, T* output, ReadOnlySpan<T> bias, T* scratch)

@@ -143,17 +143,12 @@ internal static unsafe class GemmDots
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* c = q.C + ((long)i * q.N) + j;
-        c[0] = Scaled(q, dot0, c[0]);
+        c[0] = GemmVector.Scaled(dot0, q.Alpha, c[0], q.Beta);
         if (j + 1 < q.N)
         {
-            c[1] = Scaled(q, dot1, c[1]);
+            c[1] = GemmVector.Scaled(dot1, q.Alpha, c[1], q.Beta);
         }
     }
-
-    // alpha · dot + beta · prior, ignoring prior (even NaN) when beta is zero.
-    private static T Scaled<T>(in GemmProblem<T> q, T dot, T prior)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        T.IsZero(q.Beta) ? q.Alpha * dot : (q.Alpha * dot) + (q.Beta * prior);
 
     /// <summary>The vector operations of one width, so each kernel is written once for Vector512 and Vector&lt;T&gt;.</summary>
     private interface ILanes<T, TV>

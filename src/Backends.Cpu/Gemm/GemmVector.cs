@@ -95,7 +95,7 @@ internal static unsafe class GemmVector
     }
 
     /// <summary>alpha · value + beta · prior, ignoring prior (even NaN) when beta is zero.</summary>
-    private static T Scaled<T>(T value, T alpha, T prior, T beta)
+    internal static T Scaled<T>(T value, T alpha, T prior, T beta)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         T.IsZero(beta) ? alpha * value : (alpha * value) + (beta * prior);
 }

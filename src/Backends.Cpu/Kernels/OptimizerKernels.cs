@@ -77,17 +77,21 @@ internal static class OptimizerKernels
         CpuParallel.For(gradient.OutFeatures, grain, work, static (w, first, last) =>
         {
             var p = w.Product;
+            if (p.Rows == 1)
+            {
+                // One row: each gradient row is the input scaled, made as it is read.
+                for (long r = first; r < last; r++)
+                {
+                    int row = checked((int)(r * p.InFeatures));
+                    w.Kernel.Run(row, row + p.InFeatures, p.Input, 0, p.Scale * p.GradOutput[r]);
+                }
+
+                return;
+            }
+
             var chunk = ArrayPool<T>.Shared.Rent(Math.Min(p.InFeatures, ProductChunk));
             for (long r = first; r < last; r++)
             {
-                if (p.Rows == 1)
-                {
-                    // One row: the gradient row is the input scaled, made as it is read.
-                    int row = checked((int)(r * p.InFeatures));
-                    w.Kernel.Run(row, row + p.InFeatures, p.Input, 0, p.Scale * p.GradOutput[r]);
-                    continue;
-                }
-
                 for (int c = 0; c < p.InFeatures; c += ProductChunk)
                 {
                     int width = Math.Min(ProductChunk, p.InFeatures - c);

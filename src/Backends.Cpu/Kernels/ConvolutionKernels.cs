@@ -147,62 +147,87 @@ internal static class ConvolutionKernels
     /// <summary>
     /// Overwrites one input plane with the sum of the column entries that read it: input channel
     /// <paramref name="c"/>'s window rows of a column matrix whose rows are <paramref name="rowStride"/>
-    /// apart, this image's entries starting at <paramref name="offset"/> in each row.
+    /// apart, this image's entries starting at <paramref name="offset"/> in each row. One kernel
+    /// column at a time, each input row sums the kernel rows that read it in registers and adds the
+    /// sum to the plane once, instead of adding every kernel position's run on its own (short runs
+    /// for a small image, each with its own range and bounds work).
     /// </summary>
     public static void FoldPlane<T>(ReadOnlySpan<T> col, int rowStride, int offset, in ConvGeometry g, int c, Span<T> plane)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        plane.Clear();
         int window = g.KernelH * g.KernelW;
-        for (int k = 0; k < window; k++)
+        long channelStart = ((long)c * window * rowStride) + offset;
+        if (plane.Length < g.Height * g.Width || col.Length < channelStart + ((long)(window - 1) * rowStride) + g.OutPlane)
         {
-            AddWindowRow(col.Slice((int)(((long)((c * window) + k) * rowStride) + offset), g.OutPlane), plane, g, k / g.KernelW, k % g.KernelW);
+            throw new ArgumentException($"FoldPlane: a {plane.Length}-element plane or a {col.Length}-element column matrix is too small for channel {c} of {g}.");
+        }
+
+        plane.Clear();
+        ref T channel = ref Unsafe.Add(ref MemoryMarshal.GetReference(col), (nint)channelStart);
+        ref T image = ref MemoryMarshal.GetReference(plane);
+
+        // For each input row ih, where the kernel rows that read it find it in kernel column 0's
+        // rows (oh·StrideH - PadH + i·DilationH = ih): input row ih's runs are runs[ih·KernelH, + found[ih]).
+        int entries = g.Height * g.KernelH;
+        Span<nint> runs = entries <= 1024 ? stackalloc nint[entries] : new nint[entries];
+        Span<int> found = g.Height <= 256 ? stackalloc int[g.Height] : new int[g.Height];
+        for (int ih = 0; ih < g.Height; ih++)
+        {
+            found[ih] = 0;
+            for (int i = 0; i < g.KernelH; i++)
+            {
+                int reach = ih + g.PadH - (i * g.DilationH), oh = g.StrideH == 1 ? reach : reach / g.StrideH;
+                if (reach >= 0 && oh < g.OutHeight && (g.StrideH == 1 || oh * g.StrideH == reach))
+                {
+                    runs[(ih * g.KernelH) + found[ih]++] = ((nint)i * g.KernelW * rowStride) + (oh * g.OutWidth);
+                }
+            }
+        }
+
+        for (int j = 0; j < g.KernelW; j++)
+        {
+            var (lo, hi) = ValidRange(g.OutWidth, g.Width, g.StrideW, g.PadW, j * g.DilationW);
+            int first = (lo * g.StrideW) - g.PadW + (j * g.DilationW), count = hi - lo;
+            ref T column = ref Unsafe.Add(ref channel, ((nint)j * rowStride) + lo);
+            for (int ih = 0; ih < g.Height && count > 0; ih++)
+            {
+                if (found[ih] > 0)
+                {
+                    AddRuns(ref column, runs.Slice(ih * g.KernelH, found[ih]), ref Unsafe.Add(ref image, (ih * g.Width) + first), count, g.StrideW);
+                }
+            }
         }
     }
 
-    /// <summary>Adds one kernel position's column entries of one image back into its input plane.</summary>
-    public static void AddWindowRow<T>(ReadOnlySpan<T> source, Span<T> plane, in ConvGeometry g, int i, int j)
+    /// <summary>target[k · stride] += Σ over the runs of channel[run + k], for k in [0, count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRuns<T>(ref T channel, ReadOnlySpan<nint> runs, ref T target, int count, int stride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (lo, hi) = ValidRange(g.OutWidth, g.Width, g.StrideW, g.PadW, j * g.DilationW);
-        if (hi <= lo || plane.Length < g.Height * g.Width || source.Length < g.OutPlane)
+        int k = 0;
+        if (stride == 1)
         {
-            return;
+            for (; k <= count - Vector256<T>.Count; k += Vector256<T>.Count)
+            {
+                var sum = Vector256.LoadUnsafe(ref channel, (nuint)(runs[0] + k));
+                for (int r = 1; r < runs.Length; r++)
+                {
+                    sum += Vector256.LoadUnsafe(ref channel, (nuint)(runs[r] + k));
+                }
+
+                (Vector256.LoadUnsafe(ref target, (nuint)k) + sum).StoreUnsafe(ref target, (nuint)k);
+            }
         }
 
-        int first = (lo * g.StrideW) - g.PadW + (j * g.DilationW), count = hi - lo;
-        ref T column = ref MemoryMarshal.GetReference(source);
-        ref T image = ref MemoryMarshal.GetReference(plane);
-        for (int oh = 0; oh < g.OutHeight; oh++)
+        for (; k < count; k++)
         {
-            int ih = (oh * g.StrideH) - g.PadH + (i * g.DilationH);
-            if ((uint)ih >= (uint)g.Height)
+            T sum = Unsafe.Add(ref channel, runs[0] + k);
+            for (int r = 1; r < runs.Length; r++)
             {
-                continue;
+                sum += Unsafe.Add(ref channel, runs[r] + k);
             }
 
-            ref T line = ref Unsafe.Add(ref column, (oh * g.OutWidth) + lo);
-            ref T target = ref Unsafe.Add(ref image, (ih * g.Width) + first);
-            if (g.StrideW == 1)
-            {
-                int k = 0;
-                for (; k <= count - Vector256<T>.Count; k += Vector256<T>.Count)
-                {
-                    (Vector256.LoadUnsafe(ref target, (nuint)k) + Vector256.LoadUnsafe(ref line, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
-                }
-
-                for (; k < count; k++)
-                {
-                    Unsafe.Add(ref target, k) += Unsafe.Add(ref line, k);
-                }
-            }
-            else
-            {
-                for (int k = 0; k < count; k++)
-                {
-                    Unsafe.Add(ref target, k * g.StrideW) += Unsafe.Add(ref line, k);
-                }
-            }
+            Unsafe.Add(ref target, k * stride) += sum;
         }
     }
 
@@ -216,5 +241,5 @@ internal static class ConvolutionKernels
         return (lo, hi);
     }
 
-    private static int CeilDiv(int a, int b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
+    private static int CeilDiv(int a, int b) => b == 1 ? a : a <= 0 ? -(-a / b) : (a + b - 1) / b;
 }

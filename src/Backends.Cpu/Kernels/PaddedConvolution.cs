@@ -38,7 +38,8 @@ internal static unsafe class PaddedConvolution
 
     /// <summary>
     /// Scratch elements <see cref="Run{T}"/> and <see cref="WeightGradient{T}"/> need: the copies,
-    /// their slack, and the product (or <see cref="PositionGemm"/>'s scratch).
+    /// their slack, and the product (or <see cref="PositionGemm"/>'s scratch). A weight gradient's
+    /// shifted copies (<see cref="PaddedLayout.ForWeightGradient"/>) take no more than the product.
     /// </summary>
     public static long Scratch(in ConvGeometry g)
     {
@@ -96,7 +97,7 @@ internal static unsafe class PaddedConvolution
     public static void WeightGradient<T>(T* gradY, T* image, in ConvGeometry g, T* gradWeight, T beta, T* scratch, bool serial)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var layout = PaddedLayout.For(g);
+        var layout = PaddedLayout.ForWeightGradient(g);
         T* product = Prepare(image, g, layout, scratch);
         int width = layout.Width, columns = g.OutHeight * width;
         T* a = gradY;

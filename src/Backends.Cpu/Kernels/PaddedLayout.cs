@@ -18,11 +18,25 @@ internal readonly record struct PaddedLayout(int Copies, int Height, int Width, 
     /// <summary>The layout for a stride-1 convolution (one group's channels).</summary>
     public static PaddedLayout For(in ConvGeometry g)
     {
-        int height = g.OutHeight + (g.DilationH * (g.KernelH - 1));
-        return MostlyImage(g)
-            ? new(1, height, g.OutWidth + (g.DilationW * (g.KernelW - 1)), g.DilationW, 0)
-            : new(g.KernelW, height, g.OutWidth, 0, (long)g.GroupChannels * height * g.OutWidth);
+        return MostlyImage(g) ? new(1, CopyHeight(g), g.OutWidth + (g.DilationW * (g.KernelW - 1)), g.DilationW, 0) : Shifted(g);
     }
+
+    /// <summary>
+    /// The layout for a weight gradient: <see cref="For"/>, unless its single wide copy would have
+    /// the output gradient copied into rows as wide, and KernelW shifted copies of the image take no
+    /// more room than that copy (few input channels, such as a first layer over a grayscale image).
+    /// The shifted copies leave the output gradient where it lies and compute no extra columns.
+    /// </summary>
+    public static PaddedLayout ForWeightGradient(in ConvGeometry g)
+    {
+        var layout = For(g);
+        var shifted = Shifted(g);
+        return layout.Copies == 1 && shifted.Size(g) <= (long)g.GroupOutChannels * g.OutHeight * layout.Width ? shifted : layout;
+    }
+
+    private static PaddedLayout Shifted(in ConvGeometry g) => new(g.KernelW, CopyHeight(g), g.OutWidth, 0, (long)g.GroupChannels * CopyHeight(g) * g.OutWidth);
+
+    private static int CopyHeight(in ConvGeometry g) => g.OutHeight + (g.DilationH * (g.KernelH - 1));
 
     /// <summary>
     /// Whether the windows read mostly the image rather than its padding: the padded rows at most

@@ -23,6 +23,7 @@ public abstract partial class BackendSuite
         { 1, 2, 2, 16, 2, 1, 2, (1, 1), (0, 2), (1, 1), 1, false }, // padded, the input gradient crops the padding
         { 1, 4, 4, 20, 4, 2, 3, (1, 1), (1, 2), (1, 2), 2, true },  // padded, dilated and grouped
         { 2, 3, 6, 7, 4, 3, 3, (1, 1), (1, 2), (1, 2), 1, true },   // rows too narrow for one wide copy: shifted copies, dilated
+        { 2, 1, 6, 14, 6, 3, 3, (1, 1), (0, 0), (1, 1), 1, true },  // one input channel: the CPU's weight gradient takes shifted copies over one wide one
     };
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -12,6 +13,9 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// </summary>
 internal static class ConvolutionKernels
 {
+    // Entries of FoldPlane's table of runs kept on the stack (32 KB); larger tables are rented.
+    private const int MaxStackRuns = 4096;
+
     /// <summary>col [ColumnRows, ColumnCols] of group <paramref name="group"/>, see <see cref="IBackend.Im2Col"/>.</summary>
     public static void Im2Col<T>(T[] x, in ConvGeometry geometry, int group, T padValue, T[] col)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -168,9 +172,11 @@ internal static class ConvolutionKernels
 
         // For each input row ih, where the kernel rows that read it find it in kernel column 0's
         // rows (oh·StrideH - PadH + i·DilationH = ih): input row ih's runs are runs[ih·KernelH, + found[ih]).
-        int entries = g.Height * g.KernelH;
-        Span<nint> runs = entries <= 1024 ? stackalloc nint[entries] : new nint[entries];
-        Span<int> found = g.Height <= 256 ? stackalloc int[g.Height] : new int[g.Height];
+        int entries = g.Height * (g.KernelH + 1);
+        nint[]? rented = entries > MaxStackRuns ? ArrayPool<nint>.Shared.Rent(entries) : null;
+        Span<nint> table = rented is null ? stackalloc nint[entries] : rented.AsSpan(0, entries);
+        var runs = table[g.Height..];
+        var found = table[..g.Height];
         for (int ih = 0; ih < g.Height; ih++)
         {
             found[ih] = 0;
@@ -179,7 +185,7 @@ internal static class ConvolutionKernels
                 int reach = ih + g.PadH - (i * g.DilationH), oh = g.StrideH == 1 ? reach : reach / g.StrideH;
                 if (reach >= 0 && oh < g.OutHeight && (g.StrideH == 1 || oh * g.StrideH == reach))
                 {
-                    runs[(ih * g.KernelH) + found[ih]++] = ((nint)i * g.KernelW * rowStride) + (oh * g.OutWidth);
+                    runs[(int)((ih * g.KernelH) + found[ih]++)] = ((nint)i * g.KernelW * rowStride) + (oh * g.OutWidth);
                 }
             }
         }
@@ -193,9 +199,14 @@ internal static class ConvolutionKernels
             {
                 if (found[ih] > 0)
                 {
-                    AddRuns(ref column, runs.Slice(ih * g.KernelH, found[ih]), ref Unsafe.Add(ref image, (ih * g.Width) + first), count, g.StrideW);
+                    AddRuns(ref column, runs.Slice(ih * g.KernelH, (int)found[ih]), ref Unsafe.Add(ref image, (ih * g.Width) + first), count, g.StrideW);
                 }
             }
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<nint>.Shared.Return(rented);
         }
     }
 

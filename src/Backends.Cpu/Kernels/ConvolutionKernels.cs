@@ -13,7 +13,7 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// </summary>
 internal static class ConvolutionKernels
 {
-    // Entries of FoldPlane's table of runs kept on the stack (32 KB); larger tables are rented.
+    // Entries of FoldPlane's tables kept on the stack (at most 48 KB); larger tables are rented.
     private const int MaxStackRuns = 4096;
 
     /// <summary>col [ColumnRows, ColumnCols] of group <paramref name="group"/>, see <see cref="IBackend.Im2Col"/>.</summary>
@@ -172,11 +172,11 @@ internal static class ConvolutionKernels
 
         // For each input row ih, where the kernel rows that read it find it in kernel column 0's
         // rows (oh·StrideH - PadH + i·DilationH = ih): input row ih's runs are runs[ih·KernelH, + found[ih]).
-        int entries = g.Height * (g.KernelH + 1);
-        nint[]? rented = entries > MaxStackRuns ? ArrayPool<nint>.Shared.Rent(entries) : null;
-        Span<nint> table = rented is null ? stackalloc nint[entries] : rented.AsSpan(0, entries);
-        var runs = table[g.Height..];
-        var found = table[..g.Height];
+        int entries = g.Height * g.KernelH;
+        nint[]? rentedRuns = entries > MaxStackRuns ? ArrayPool<nint>.Shared.Rent(entries) : null;
+        int[]? rentedFound = g.Height > MaxStackRuns ? ArrayPool<int>.Shared.Rent(g.Height) : null;
+        Span<nint> runs = rentedRuns is null ? stackalloc nint[entries] : rentedRuns.AsSpan(0, entries);
+        Span<int> found = rentedFound is null ? stackalloc int[g.Height] : rentedFound.AsSpan(0, g.Height);
         for (int ih = 0; ih < g.Height; ih++)
         {
             found[ih] = 0;
@@ -185,7 +185,7 @@ internal static class ConvolutionKernels
                 int reach = ih + g.PadH - (i * g.DilationH), oh = g.StrideH == 1 ? reach : reach / g.StrideH;
                 if (reach >= 0 && oh < g.OutHeight && (g.StrideH == 1 || oh * g.StrideH == reach))
                 {
-                    runs[(int)((ih * g.KernelH) + found[ih]++)] = ((nint)i * g.KernelW * rowStride) + (oh * g.OutWidth);
+                    runs[(ih * g.KernelH) + found[ih]++] = ((nint)i * g.KernelW * rowStride) + (oh * g.OutWidth);
                 }
             }
         }
@@ -199,14 +199,19 @@ internal static class ConvolutionKernels
             {
                 if (found[ih] > 0)
                 {
-                    AddRuns(ref column, runs.Slice(ih * g.KernelH, (int)found[ih]), ref Unsafe.Add(ref image, (ih * g.Width) + first), count, g.StrideW);
+                    AddRuns(ref column, runs.Slice(ih * g.KernelH, found[ih]), ref Unsafe.Add(ref image, (ih * g.Width) + first), count, g.StrideW);
                 }
             }
         }
 
-        if (rented is not null)
+        if (rentedRuns is not null)
         {
-            ArrayPool<nint>.Shared.Return(rented);
+            ArrayPool<nint>.Shared.Return(rentedRuns);
+        }
+
+        if (rentedFound is not null)
+        {
+            ArrayPool<int>.Shared.Return(rentedFound);
         }
     }
 

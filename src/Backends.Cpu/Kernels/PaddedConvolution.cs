@@ -38,14 +38,22 @@ internal static unsafe class PaddedConvolution
 
     /// <summary>
     /// Scratch elements <see cref="Run{T}"/> and <see cref="WeightGradient{T}"/> need: the copies,
-    /// their slack, and the product (or <see cref="PositionGemm"/>'s scratch). A weight gradient's
-    /// shifted copies (<see cref="PaddedLayout.ForWeightGradient"/>) take no more than the product.
+    /// their slack, and the product or <see cref="PositionGemm"/>'s scratch, for the larger of the
+    /// layouts they take. A weight gradient's shifted copies
+    /// (<see cref="PaddedLayout.ForWeightGradient"/>) take no more than the product.
     /// </summary>
     public static long Scratch(in ConvGeometry g)
     {
         var layout = PaddedLayout.For(g);
         long product = (long)g.GroupOutChannels * g.OutHeight * layout.Width;
-        return layout.Size(g) + Slack(g, layout) + Math.Max(product, PositionGemm.Scratch(g));
+        long gemm = layout.Size(g) + Slack(g, layout) + product;
+        if (!PositionGemm.Applies(g))
+        {
+            return gemm;
+        }
+
+        var wide = PaddedLayout.Wide(g);
+        return Math.Max(gemm, wide.Size(g) + Slack(g, wide) + PositionGemm.Scratch(g));
     }
 
     /// <summary>
@@ -53,19 +61,22 @@ internal static unsafe class PaddedConvolution
     /// for the GroupChannels channels of <paramref name="image"/> and the GroupOutChannels rows of the
     /// kernel a ([outs, channels·kH·kW], packed by <see cref="Pack{T}"/>); the output's planes are
     /// overwritten. An empty <paramref name="bias"/> adds nothing. With whole register tiles of
-    /// output channels the output positions are the product's rows (<see cref="PositionGemm"/>).
+    /// output channels the output positions are the product's rows (<see cref="PositionGemm"/>),
+    /// read from one wide copy, or from the image itself when there is no padding.
     /// </summary>
     public static void Run<T>(T* packedA, T* image, in ConvGeometry g, T* output, ReadOnlySpan<T> bias, T* scratch, bool serial)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var layout = PaddedLayout.For(g);
-        T* product = Prepare(image, g, layout, scratch);
         if (PositionGemm.Applies(g))
         {
-            PositionGemm.Run(scratch, layout, g, packedA, output, bias, product);
+            var wide = PaddedLayout.Wide(g);
+            bool inPlace = PaddedLayout.IsImage(g);
+            PositionGemm.Run(inPlace ? image : scratch, wide, g, packedA, output, bias, inPlace ? scratch : Prepare(image, g, wide, scratch));
             return;
         }
 
+        var layout = PaddedLayout.For(g);
+        T* product = Prepare(image, g, layout, scratch);
         int width = layout.Width, columns = g.OutHeight * width;
         var problem = new GemmProblem<T>(null, null, product, g.GroupOutChannels, columns, g.ColumnRows, false, false, T.One, T.Zero, packedA: packedA);
         CpuGemm.Gemm(problem, new PaddedRows<T>(scratch, layout, g), serial);

@@ -16,10 +16,17 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 internal readonly record struct PaddedLayout(int Copies, int Height, int Width, int ColumnStep, long CopyStride)
 {
     /// <summary>The layout for a stride-1 convolution (one group's channels).</summary>
-    public static PaddedLayout For(in ConvGeometry g)
-    {
-        return MostlyImage(g) ? new(1, CopyHeight(g), g.OutWidth + (g.DilationW * (g.KernelW - 1)), g.DilationW, 0) : Shifted(g);
-    }
+    public static PaddedLayout For(in ConvGeometry g) => MostlyImage(g) ? Wide(g) : Shifted(g);
+
+    /// <summary>
+    /// One copy as wide as the padded rows. Position-major products (<see cref="PositionGemm"/>)
+    /// always take it: they compute real output positions only, so its extra columns cost nothing,
+    /// and without padding it is the image itself (<see cref="IsImage"/>).
+    /// </summary>
+    public static PaddedLayout Wide(in ConvGeometry g) => new(1, CopyHeight(g), g.OutWidth + (g.DilationW * (g.KernelW - 1)), g.DilationW, 0);
+
+    /// <summary>Whether <see cref="Wide"/>'s copy equals the image (no padding, nor cropping): its planes can be read where they lie.</summary>
+    public static bool IsImage(in ConvGeometry g) => g.PadH == 0 && g.PadW == 0;
 
     /// <summary>
     /// The layout for a weight gradient: <see cref="For"/>, unless its single wide copy would have

@@ -11,11 +11,14 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// channels of one kernel position lie side by side, so with a channel count that is a multiple
 /// of the register tile every tile of columns is one contiguous run, which the micro-kernel reads
 /// where it lies (<see cref="Direct"/>).
+/// Several images' copies, <paramref name="copyStride"/> elements apart, stack their positions:
+/// row p is position p mod OutPlane of copy p / OutPlane.
 /// </summary>
-/// <param name="copy">The padded copy, [height, width, channels] row-major.</param>
-/// <param name="width">Columns of the padded copy.</param>
+/// <param name="copy">The padded copies, each [height, width, channels] row-major.</param>
+/// <param name="width">Columns of a padded copy.</param>
+/// <param name="copyStride">Elements from one image's copy to the next.</param>
 /// <param name="g">The convolution's sizes (of one group).</param>
-internal readonly unsafe struct ChannelsLastColumns<T>(T* copy, int width, ConvGeometry g) : IPanelSource<T>
+internal readonly unsafe struct ChannelsLastColumns<T>(T* copy, int width, long copyStride, ConvGeometry g) : IPanelSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc />
@@ -24,14 +27,19 @@ internal readonly unsafe struct ChannelsLastColumns<T>(T* copy, int width, ConvG
     /// <inheritdoc />
     public void Rows(int p0, int count, T** rows)
     {
-        int oh = p0 / g.OutWidth, ow = p0 % g.OutWidth, channels = g.GroupChannels;
+        int position = p0 % g.OutPlane, oh = position / g.OutWidth, ow = position % g.OutWidth, channels = g.GroupChannels;
+        T* image = copy + (p0 / g.OutPlane * copyStride);
         for (int r = 0; r < count; r++)
         {
-            rows[r] = copy + ((((long)oh * g.StrideH * width) + ((long)ow * g.StrideW)) * channels);
+            rows[r] = image + ((((long)oh * g.StrideH * width) + ((long)ow * g.StrideW)) * channels);
             if (++ow == g.OutWidth)
             {
                 ow = 0;
-                oh++;
+                if (++oh == g.OutHeight)
+                {
+                    oh = 0;
+                    image += copyStride;
+                }
             }
         }
     }

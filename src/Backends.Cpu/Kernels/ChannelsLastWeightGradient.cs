@@ -17,25 +17,55 @@ internal static unsafe class ChannelsLastWeightGradient
     /// <summary>Whether the weight gradient is computed this way: channels per group a multiple of every register tile width (32).</summary>
     public static bool Applies(in ConvGeometry g) => g.GroupChannels % 32 == 0;
 
-    /// <summary>Scratch elements <see cref="Run{T}"/> needs: the channels-last padded copy.</summary>
+    // Output positions one product should take at least: with fewer (a small image), several
+    // images' positions go into one product, so that C's register tiles are loaded and stored
+    // once per 256 depth steps rather than once per image.
+    private const int Depth = 256;
+
+    /// <summary>Images whose positions one product takes: enough for <see cref="Depth"/> positions, at least one.</summary>
+    public static int Images(in ConvGeometry g) => Math.Max(1, Depth / g.OutPlane);
+
+    /// <summary>Scratch elements <see cref="Run{T}"/> needs: a channels-last padded copy per image, and the output gradients of several images side by side.</summary>
     public static long Scratch(in ConvGeometry g)
     {
-        var (height, width) = Padded(g);
-        return (long)height * width * g.GroupChannels;
+        int images = Images(g);
+        return (images * CopySize(g)) + (images > 1 ? (long)images * g.GroupOutChannels * g.OutPlane : 0);
     }
 
     /// <summary>
     /// gradWeight[o, (i, j, c)] = Σ gradY[o, oh, ow] · image[c, oh·StrideH - PadH + i·DilationH, ow·StrideW - PadW + j·DilationW]
-    /// + beta · gradWeight[o, (i, j, c)] over one image's output positions, for the group's
-    /// GroupChannels channels of <paramref name="image"/> and GroupOutChannels rows of <paramref name="gradY"/>.
+    /// + beta · gradWeight[o, (i, j, c)] over the output positions of <paramref name="images"/> images
+    /// (at most <see cref="Images"/>; image m's group at <paramref name="image"/> + m · <paramref name="imageStride"/>,
+    /// its output gradient at <paramref name="gradY"/> + m · <paramref name="gradYStride"/>), for the
+    /// group's GroupChannels channels and GroupOutChannels rows of the output gradient.
     /// </summary>
-    public static void Run<T>(T* gradY, T* image, in ConvGeometry g, T* gradWeight, T beta, T* scratch, bool serial)
+    public static void Run<T>(T* gradY, long gradYStride, T* image, long imageStride, int images, in ConvGeometry g, T* gradWeight, T beta, T* scratch, bool serial)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (height, width) = Padded(g);
-        CopyChannelsLast(image, g, height, width, scratch);
-        var problem = new GemmProblem<T>(gradY, null, gradWeight, g.GroupOutChannels, g.ColumnRows, g.OutPlane, false, false, T.One, beta);
-        CpuGemm.Gemm(problem, new ChannelsLastColumns<T>(scratch, width, g), serial);
+        long copySize = CopySize(g);
+        for (int m = 0; m < images; m++)
+        {
+            CopyChannelsLast(image + (m * imageStride), g, height, width, scratch + (m * copySize));
+        }
+
+        // Several images' output gradients side by side: row o holds each image's row o in turn.
+        T* a = gradY;
+        int outs = g.GroupOutChannels, plane = g.OutPlane;
+        if (images > 1)
+        {
+            a = scratch + (images * copySize);
+            for (int o = 0; o < outs; o++)
+            {
+                for (int m = 0; m < images; m++)
+                {
+                    new ReadOnlySpan<T>(gradY + (m * gradYStride) + ((long)o * plane), plane).CopyTo(new Span<T>(a + (((long)o * images) + m) * plane, plane));
+                }
+            }
+        }
+
+        var problem = new GemmProblem<T>(a, null, gradWeight, outs, g.ColumnRows, images * plane, false, false, T.One, beta);
+        CpuGemm.Gemm(problem, new ChannelsLastColumns<T>(scratch, width, copySize, g), serial);
     }
 
     /// <summary>
@@ -57,6 +87,12 @@ internal static unsafe class ChannelsLastWeightGradient
                 }
             }
         }
+    }
+
+    private static long CopySize(in ConvGeometry g)
+    {
+        var (height, width) = Padded(g);
+        return (long)height * width * g.GroupChannels;
     }
 
     /// <summary>The copy's rows and columns: exactly those the windows of the output read.</summary>

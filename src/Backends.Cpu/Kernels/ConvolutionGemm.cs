@@ -258,6 +258,7 @@ internal static unsafe class ConvolutionGemm
         partBias.Clear();
         long outputSize = (long)g.OutChannels * plane;
         bool pointwise = IsPointwise(g), transposes = Transposes(g), pads = Pads(g), channelsLast = ChannelsLastWeightGradient.Applies(g);
+        int imagesPerProduct = channelsLast ? ChannelsLastWeightGradient.Images(g) : 1;
         long packedSize = InputGradientPacked(g);
         for (int n = n0; n < n1; n++)
         {
@@ -278,7 +279,13 @@ internal static unsafe class ConvolutionGemm
                     T beta = n == n0 ? T.Zero : T.One;
                     if (weights && channelsLast)
                     {
-                        ChannelsLastWeightGradient.Run(groupGrad, px + g.InputPlaneOffset(n, group, 0), g, ppw + ((long)group * outs * rows), beta, pt, serial);
+                        // Every Images(g)-th image takes the positions of the next few images too.
+                        if ((n - n0) % imagesPerProduct == 0)
+                        {
+                            int images = Math.Min(imagesPerProduct, n1 - n);
+                            T* image = px + g.InputPlaneOffset(n, group, 0);
+                            ChannelsLastWeightGradient.Run(groupGrad, outputSize, image, g.InputPlaneOffset(n + 1, group, 0) - g.InputPlaneOffset(n, group, 0), images, g, ppw + ((long)group * outs * rows), beta, pt, serial);
+                        }
                     }
                     else if (weights && pads)
                     {

@@ -1,3 +1,5 @@
+using TensorGrad.Autograd;
+using TensorGrad.Backends;
 using TensorGrad.Nn;
 
 namespace TensorGrad.Tests.Suite;
@@ -84,6 +86,50 @@ public abstract partial class BackendSuite
         }
 
         Assert.Equal(fused.Nodes, Run().Nodes);
+    }
+
+    [Fact]
+    public void A_relu_before_max_pooling_pools_first_with_the_values_and_gradients_of_the_two()
+    {
+        var model = new Sequential(new ReLU(), new MaxPool2d(2, 2, 1), new Flatten(), new Linear(2 * 4 * 4, 3, Device, seed: 4));
+        var values = Tensor.Randn([2, 2, 7, 7], 5, Device).ToArray();
+
+        // The corner window reads one negative value and padding (the gradient stops at ReLU); the
+        // next one down the diagonal has two equal maxima (the first takes the gradient).
+        values[0] = -Math.Abs(values[0]) - 1;
+        values[8] = values[9] = 5;
+        var x = Tensor.FromArray(values, new Shape(2, 2, 7, 7), Device);
+        x.RequiresGrad = true;
+        (float[] Output, float[] GradX, float[][] Grads, string[] Ops) Run()
+        {
+            model.ZeroGrad();
+            x.Grad = null;
+            using var tape = Tape.Begin();
+            var y = model.Forward(x);
+            y.Square().Sum().Backward();
+            return (y.ToArray(), x.Grad!.ToArray(), [.. model.Parameters().Select(p => p.Grad!.ToArray())], [.. tape.Nodes.Select(n => n.Name)]);
+        }
+
+        var pooledFirst = Run();
+        Assert.Equal(["MaxPool2d", OpNames.Of(UnaryOp.Relu)], pooledFirst.Ops[..2]);
+        Assert.Equal(0f, pooledFirst.GradX[0]);
+        Assert.NotEqual(0f, pooledFirst.GradX[8]);
+        Assert.Equal(0f, pooledFirst.GradX[9]);
+
+        // A hook on the ReLU needs its own output, so ReLU then pools as written.
+        float[]? seen = null;
+        using (model[0].RegisterForwardHook((_, _, output) => seen = output.ToArray()))
+        {
+            var asWritten = Run();
+            Assert.Equal([OpNames.Of(UnaryOp.Relu), "MaxPool2d"], asWritten.Ops[..2]);
+            Assert.Equal(2 * 2 * 7 * 7, seen!.Length);
+            Assert.Equal(asWritten.Output, pooledFirst.Output);
+            Assert.Equal(asWritten.GradX, pooledFirst.GradX);
+            for (int i = 0; i < asWritten.Grads.Length; i++)
+            {
+                Assert.Equal(asWritten.Grads[i], pooledFirst.Grads[i]);
+            }
+        }
     }
 
     [Fact]

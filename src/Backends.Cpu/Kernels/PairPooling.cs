@@ -20,10 +20,11 @@ internal static unsafe class PairPooling
         && g.PadH == 0 && g.PadW == 0 && g.DilationH == 1 && g.DilationW == 1;
 
     /// <summary>
-    /// Whether <see cref="RowBackward"/> writes every input value of a plane: the windows tile it
-    /// (even height and width) and the output rows are a multiple of four wide.
+    /// Whether the windows tile every plane (even height and width) and the output rows are a
+    /// multiple of four wide: <see cref="Row"/> pools every output, <see cref="RowBackward"/>
+    /// writes every input value, and the rows of consecutive planes follow one another.
     /// </summary>
-    public static bool CoversBackward(in ConvGeometry g) =>
+    public static bool Tiles(in ConvGeometry g) =>
         Applies(g) && g.Height == 2 * g.OutHeight && g.Width == 2 * g.OutWidth && g.OutWidth % 4 == 0;
 
     /// <summary>

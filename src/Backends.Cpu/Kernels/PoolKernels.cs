@@ -28,6 +28,12 @@ internal static class PoolKernels
             int planeSize = g.Height * g.Width;
             T scale = T.One / T.CreateTruncating(g.KernelH * g.KernelW);
             bool pairs = typeof(T) == typeof(float) && PairPooling.Applies(g);
+            if (pairs && PairPooling.Tiles(g))
+            {
+                PairPlanes(s.X, s.Y, s.I, s.Max, g, start, end);
+                return;
+            }
+
             bool rows = typeof(T) == typeof(float) && !pairs && RowPooling.Applies(g);
             var (interior, interiorEnd) = rows ? RowPooling.Span(g) : (g.OutWidth, g.OutWidth);
             for (long p = start; p < end; p++)
@@ -84,6 +90,42 @@ internal static class PoolKernels
         }
     }
 
+    /// <summary>
+    /// Planes [first, last) through <see cref="PairPooling"/> (T is float) when its windows tile
+    /// the planes (<see cref="PairPooling.Tiles"/>): the output rows of the planes follow
+    /// one another, each from the next two input rows, so one loop pools them all.
+    /// </summary>
+    private static unsafe void PairPlanes<T>(T[] x, T[] y, T[]? indices, bool max, in ConvGeometry g, long first, long last)
+        where T : unmanaged
+    {
+        long rows = (last - first) * g.OutHeight;
+        fixed (T* px = x, py = y, pi = indices)
+        {
+            float* top = (float*)px + (first * g.Height * g.Width), output = (float*)py + (first * g.OutPlane);
+            float* positions = pi is null ? null : (float*)pi + (first * g.OutPlane);
+            for (long r = 0; r < rows; r++, top += 2 * g.Width, output += g.OutWidth)
+            {
+                PairPooling.Row(top, top + g.Width, g.OutWidth, max, output, positions is null ? null : positions + (r * g.OutWidth));
+            }
+        }
+    }
+
+    /// <summary>The input gradient of planes [first, last) the way <see cref="PairPlanes{T}"/> pooled them; every input value is written.</summary>
+    private static unsafe void PairPlanesBackward<T>(T[] gradY, T[]? indices, T[] gradX, bool max, in ConvGeometry g, long first, long last)
+        where T : unmanaged
+    {
+        long rows = (last - first) * g.OutHeight;
+        fixed (T* pgy = gradY, pi = indices, pgx = gradX)
+        {
+            float* top = (float*)pgx + (first * g.Height * g.Width), gy = (float*)pgy + (first * g.OutPlane);
+            float* positions = pi is null ? null : (float*)pi + (first * g.OutPlane);
+            for (long r = 0; r < rows; r++, top += 2 * g.Width, gy += g.OutWidth)
+            {
+                PairPooling.RowBackward(gy, positions is null ? null : positions + (r * g.OutWidth), g.OutWidth, max, top, top + g.Width);
+            }
+        }
+    }
+
     /// <summary>Outputs [first, returned) of output row <paramref name="oh"/> of plane <paramref name="plane"/> through <see cref="RowPooling"/> (T is float).</summary>
     private static unsafe int RowsOfWindows<T>(T[] x, T[] y, T[]? indices, bool max, in ConvGeometry g, long plane, int oh, int ih0, int iLo, int iHi, int first, int last)
         where T : unmanaged
@@ -128,6 +170,12 @@ internal static class PoolKernels
             int planeSize = g.Height * g.Width;
             T scale = T.One / T.CreateTruncating(g.KernelH * g.KernelW);
             bool pairs = typeof(T) == typeof(float) && PairPooling.Applies(g);
+            if (pairs && PairPooling.Tiles(g))
+            {
+                PairPlanesBackward(s.GY, s.I, s.GX, s.Max, g, start, end);
+                return;
+            }
+
             bool rows = typeof(T) == typeof(float) && !pairs && !s.Max && RowPooling.Applies(g);
             var (interior, interiorEnd) = rows ? RowPooling.Span(g) : (g.OutWidth, g.OutWidth);
             // The max pooling's window positions as rows and columns from the window's corner, so no
@@ -142,12 +190,9 @@ internal static class PoolKernels
 
             for (long p = start; p < end; p++)
             {
-                // Cleared unless the pair kernel writes every value; the per-window loop adds.
+                // Cleared: the pair kernel leaves the values outside its windows, and the per-window loop adds.
                 var plane = s.GX.AsSpan((int)(p * planeSize), planeSize);
-                if (!pairs || !PairPooling.CoversBackward(g))
-                {
-                    plane.Clear();
-                }
+                plane.Clear();
 
                 int outBase = (int)(p * g.OutPlane);
                 for (int oh = 0; oh < g.OutHeight; oh++)

@@ -321,7 +321,8 @@ internal static unsafe class ConvolutionGemm
 
                     if (!pointwise)
                     {
-                        FoldImage(col, g, n, group, gradX);
+                        // col2im of this image's group.
+                        ConvolutionKernels.FoldPlanes<T>(col, g.OutPlane, 0, g, 0, g.GroupChannels, gradX.AsSpan((int)g.InputPlaneOffset(n, group, 0), g.GroupChannels * g.Height * g.Width));
                     }
                 }
             }
@@ -347,16 +348,6 @@ internal static unsafe class ConvolutionGemm
         }
 
         return col;
-    }
-
-    /// <summary>Overwrites image n's channels of a group in gradX with its column gradient folded back (col2im of one image).</summary>
-    private static void FoldImage<T>(ReadOnlySpan<T> col, in ConvGeometry g, int n, int group, T[] gradX)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int c = 0; c < g.GroupChannels; c++)
-        {
-            ConvolutionKernels.FoldPlane(col, g.OutPlane, 0, g, c, gradX.AsSpan((int)g.InputPlaneOffset(n, group, c), g.Height * g.Width));
-        }
     }
 
     /// <summary>A 1×1 convolution with stride 1 and no padding: each image is its own column matrix.</summary>

@@ -13,7 +13,7 @@ namespace TensorGrad.Backends.Cpu.Kernels;
 /// </summary>
 internal static class ConvolutionKernels
 {
-    // Entries of FoldPlane's tables kept on the stack (at most 48 KB); larger tables are rented.
+    // Entries of FoldPlanes' tables kept on the stack (at most 48 KB); larger tables are rented.
     private const int MaxStackRuns = 4096;
 
     /// <summary>col [ColumnRows, ColumnCols] of group <paramref name="group"/>, see <see cref="IBackend.Im2Col"/>.</summary>
@@ -140,35 +140,35 @@ internal static class ConvolutionKernels
         CpuParallel.For(planes, grain, (Col: col, G: g, Group: group, X: x), static (s, start, end) =>
         {
             var g = s.G;
-            for (long p = start; p < end; p++)
+            for (long p = start; p < end;)
             {
-                int n = (int)(p / g.GroupChannels), c = (int)(p % g.GroupChannels);
-                FoldPlane<T>(s.Col, g.ColumnCols, n * g.OutPlane, g, c, s.X.AsSpan((int)g.InputPlaneOffset(n, s.Group, c), g.Height * g.Width));
+                // The planes of one image in this range, folded together.
+                int n = (int)(p / g.GroupChannels), c = (int)(p % g.GroupChannels), count = (int)Math.Min(g.GroupChannels - c, end - p);
+                FoldPlanes<T>(s.Col, g.ColumnCols, n * g.OutPlane, g, c, count, s.X.AsSpan((int)g.InputPlaneOffset(n, s.Group, c), count * g.Height * g.Width));
+                p += count;
             }
         });
     }
 
     /// <summary>
-    /// Overwrites one input plane with the sum of the column entries that read it: input channel
-    /// <paramref name="c"/>'s window rows of a column matrix whose rows are <paramref name="rowStride"/>
-    /// apart, this image's entries starting at <paramref name="offset"/> in each row. One kernel
-    /// column at a time, each input row sums the kernel rows that read it in registers and adds the
-    /// sum to the plane once, instead of adding every kernel position's run on its own (short runs
-    /// for a small image, each with its own range and bounds work).
+    /// Overwrites <paramref name="channels"/> input planes, side by side in <paramref name="planes"/>,
+    /// with the sums of the column entries that read them: the window rows of input channels
+    /// <paramref name="c0"/>.. of a column matrix whose rows are <paramref name="rowStride"/> apart,
+    /// this image's entries starting at <paramref name="offset"/> in each row. One kernel column at a
+    /// time, each input row sums the kernel rows that read it in registers and adds the sum to the
+    /// plane once, instead of adding every kernel position's run on its own (short runs for a small
+    /// image, each with its own range and bounds work). Which kernel rows read which input row is
+    /// the same for every channel, so it is worked out once per call.
     /// </summary>
-    public static void FoldPlane<T>(ReadOnlySpan<T> col, int rowStride, int offset, in ConvGeometry g, int c, Span<T> plane)
+    public static void FoldPlanes<T>(ReadOnlySpan<T> col, int rowStride, int offset, in ConvGeometry g, int c0, int channels, Span<T> planes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int window = g.KernelH * g.KernelW;
-        long channelStart = ((long)c * window * rowStride) + offset;
-        if (plane.Length < g.Height * g.Width || col.Length < channelStart + ((long)(window - 1) * rowStride) + g.OutPlane)
+        int window = g.KernelH * g.KernelW, planeSize = g.Height * g.Width;
+        long start = ((long)c0 * window * rowStride) + offset;
+        if (planes.Length < (long)channels * planeSize || col.Length < start + ((((long)channels * window) - 1) * rowStride) + g.OutPlane)
         {
-            throw new ArgumentException($"FoldPlane: a {plane.Length}-element plane or a {col.Length}-element column matrix is too small for channel {c} of {g}.");
+            throw new ArgumentException($"FoldPlanes: {planes.Length} plane elements or a {col.Length}-element column matrix are too small for channels {c0}..{c0 + channels - 1} of {g}.");
         }
-
-        plane.Clear();
-        ref T channel = ref Unsafe.Add(ref MemoryMarshal.GetReference(col), (nint)channelStart);
-        ref T image = ref MemoryMarshal.GetReference(plane);
 
         // For each input row ih, where the kernel rows that read it find it in kernel column 0's
         // rows (oh·StrideH - PadH + i·DilationH = ih): input row ih's runs are runs[ih·KernelH, + found[ih]).
@@ -190,16 +190,22 @@ internal static class ConvolutionKernels
             }
         }
 
-        for (int j = 0; j < g.KernelW; j++)
+        planes[..(channels * planeSize)].Clear();
+        for (int c = 0; c < channels; c++)
         {
-            var (lo, hi) = ValidRange(g.OutWidth, g.Width, g.StrideW, g.PadW, j * g.DilationW);
-            int first = (lo * g.StrideW) - g.PadW + (j * g.DilationW), count = hi - lo;
-            ref T column = ref Unsafe.Add(ref channel, ((nint)j * rowStride) + lo);
-            for (int ih = 0; ih < g.Height && count > 0; ih++)
+            ref T channel = ref Unsafe.Add(ref MemoryMarshal.GetReference(col), (nint)(start + ((long)c * window * rowStride)));
+            ref T image = ref Unsafe.Add(ref MemoryMarshal.GetReference(planes), c * planeSize);
+            for (int j = 0; j < g.KernelW; j++)
             {
-                if (found[ih] > 0)
+                var (lo, hi) = ValidRange(g.OutWidth, g.Width, g.StrideW, g.PadW, j * g.DilationW);
+                int first = (lo * g.StrideW) - g.PadW + (j * g.DilationW), count = hi - lo;
+                ref T column = ref Unsafe.Add(ref channel, ((nint)j * rowStride) + lo);
+                for (int ih = 0; ih < g.Height && count > 0; ih++)
                 {
-                    AddRuns(ref column, runs.Slice(ih * g.KernelH, found[ih]), ref Unsafe.Add(ref image, (ih * g.Width) + first), count, g.StrideW);
+                    if (found[ih] > 0)
+                    {
+                        AddRuns(ref column, runs.Slice(ih * g.KernelH, found[ih]), ref Unsafe.Add(ref image, (ih * g.Width) + first), count, g.StrideW);
+                    }
                 }
             }
         }
